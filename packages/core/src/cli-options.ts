@@ -1,0 +1,58 @@
+import type { Argv } from 'yargs';
+
+/** The flags every Whitebox command shares. */
+export interface CommonOptions {
+  /** Print machine-readable JSON on stdout instead of text. */
+  readonly json: boolean;
+  /** Show stacks and debug detail on stderr. */
+  readonly verbose: boolean;
+  /** Print nothing on stderr but errors. */
+  readonly quiet: boolean;
+  /** An explicit config file, overriding discovery. */
+  readonly config: string | undefined;
+}
+
+/** Adds `--json`. */
+export function withJson<T>(yargs: Argv<T>): Argv<T & { json: boolean }> {
+  return yargs.option('json', {
+    type: 'boolean',
+    default: false,
+    describe: 'Print machine-readable JSON on stdout',
+  });
+}
+
+/** Adds `--verbose`. */
+export function withVerbose<T>(yargs: Argv<T>): Argv<T & { verbose: boolean }> {
+  return yargs.option('verbose', {
+    type: 'boolean',
+    default: false,
+    describe: 'Show stack traces and debug detail on stderr',
+  });
+}
+
+/** Adds `--quiet` (`-q`), which conflicts with `--verbose` when both are present. */
+export function withQuiet<T>(yargs: Argv<T>): Argv<T & { quiet: boolean }> {
+  return yargs.option('quiet', {
+    alias: 'q',
+    type: 'boolean',
+    default: false,
+    describe: 'Print nothing on stderr but errors',
+  });
+}
+
+/** Adds `--config <file>`. */
+export function withConfig<T>(yargs: Argv<T>, describe = 'Config file to use instead of the default'): Argv<T & { config: string | undefined }> {
+  return yargs.option('config', { type: 'string', requiresArg: true, describe });
+}
+
+/**
+ * Adds all of {@link CommonOptions} at once, the usual start of a Whitebox `createCli()`.
+ *
+ * @example
+ * export function createCli(args: readonly string[]): Argv {
+ *   return withCommonOptions(yargs([...args])).scriptName('perf-tracker').command(reportCommand).strict();
+ * }
+ */
+export function withCommonOptions<T>(yargs: Argv<T>): Argv<T & CommonOptions> {
+  return withConfig(withQuiet(withVerbose(withJson(yargs))));
+}

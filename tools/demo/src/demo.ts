@@ -1,0 +1,1 @@
+import { placeholder } from '@whitebox/parallel-core'; console.log(placeholder);
