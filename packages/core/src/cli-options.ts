@@ -30,7 +30,7 @@ export function withVerbose<T>(yargs: Argv<T>): Argv<T & { verbose: boolean }> {
   });
 }
 
-/** Adds `--quiet` (`-q`), which conflicts with `--verbose` when both are present. */
+/** Adds `--quiet` (`-q`). It is allowed alongside `--verbose`; neither overrides the other. */
 export function withQuiet<T>(yargs: Argv<T>): Argv<T & { quiet: boolean }> {
   return yargs.option('quiet', {
     alias: 'q',

@@ -10,12 +10,13 @@ export interface MaybeTty {
 
 /**
  * Decides whether output to `stream` gets colour: never under `NO_COLOR` (any non-empty value,
- * per no-color.org), always under `FORCE_COLOR` other than `0`, otherwise only on a TTY.
+ * per no-color.org), always under a non-empty `FORCE_COLOR` other than `0` or `false` (which,
+ * as for Node and supports-color, turn colour off), otherwise only on a TTY.
  */
 export function shouldUseColor(stream: MaybeTty, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env['NO_COLOR']) return false;
   const force = env['FORCE_COLOR'];
-  if (force !== undefined && force !== '') return force !== '0';
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
   return stream.isTTY === true;
 }
 

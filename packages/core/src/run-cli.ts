@@ -44,8 +44,12 @@ export async function runCli(cli: Argv, options: RunCliOptions = {}): Promise<nu
   const io = options.io ?? process;
   try {
     await cli
-      .fail((message: string | undefined, error: Error | undefined) => {
-        throw error ?? new UsageError(message ?? 'Invalid arguments');
+      .fail((message: string | null | undefined, error: Error | undefined) => {
+        // yargs passes a message for every parse and validation failure, with a YError (a flag
+        // missing its value, a throwing coerce) or a .check() error attached; a command handler's
+        // own error arrives without one and keeps its identity.
+        if (!message) throw error ?? new UsageError('Invalid arguments');
+        throw new UsageError(message, { cause: error });
       })
       .parseAsync();
     return ExitCode.Ok;

@@ -1,0 +1,61 @@
+import yargs from 'yargs';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { withCommonOptions, withConfig, withJson, withQuiet, withVerbose } from './cli-options.js';
+import type { CommonOptions } from './cli-options.js';
+
+async function parse(args: string[]) {
+  return withCommonOptions(yargs(args))
+    .exitProcess(false)
+    .strict()
+    .fail((message: string | undefined, error: Error | undefined) => {
+      throw error ?? new Error(message);
+    })
+    .parseAsync();
+}
+
+describe(withCommonOptions, () => {
+  it('parses every shared flag', async () => {
+    const argv = await parse(['--json', '--verbose', '-q', '--config', 'x.json']);
+    expect(argv).toMatchObject({ json: true, verbose: true, quiet: true, config: 'x.json' });
+    expectTypeOf(argv).toExtend<CommonOptions>();
+  });
+
+  it('defaults to text output, normal verbosity and no config file', async () => {
+    const argv = await parse([]);
+    expect(argv).toMatchObject({ json: false, verbose: false, quiet: false });
+    expect(argv.config).toBeUndefined();
+  });
+
+  it('accepts the long form of --quiet and --flag=value forms', async () => {
+    expect(await parse(['--quiet', '--config=a.json', '--json=false'])).toMatchObject({
+      quiet: true,
+      config: 'a.json',
+      json: false,
+    });
+  });
+
+  it('refuses --config without a value', async () => {
+    await expect(parse(['--config'])).rejects.toThrow(/Not enough arguments following: config/);
+    await expect(parse(['--config', '--json'])).rejects.toThrow(/Not enough arguments following: config/);
+  });
+
+  it('rejects flags it does not know under strict()', async () => {
+    await expect(parse(['--jsn'])).rejects.toThrow(/Unknown argument: jsn/);
+  });
+});
+
+describe('the single-flag builders', () => {
+  it('each add only their own flag', async () => {
+    expect(Object.keys(await withJson(yargs([])).parseAsync())).toContain('json');
+    expect(Object.keys(await withVerbose(yargs([])).parseAsync())).toContain('verbose');
+    expect(await withQuiet(yargs(['-q'])).parseAsync()).toMatchObject({ quiet: true, q: true });
+    const configOnly = await withConfig(yargs(['--config', 'c.json'])).parseAsync();
+    expect(configOnly).toMatchObject({ config: 'c.json' });
+    expect(configOnly).not.toHaveProperty('json');
+  });
+
+  it('lets a tool describe --config its own way', async () => {
+    expect(await withConfig(yargs([]), 'Hook-executor config').getHelp()).toContain('Hook-executor config');
+    expect(await withConfig(yargs([])).getHelp()).toContain('Config file to use instead of the default');
+  });
+});

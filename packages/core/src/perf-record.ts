@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { WhiteboxError } from './errors.js';
+import { formatZodIssues } from './format-zod-issues.js';
+import { appendJsonlSync } from './jsonl-appender.js';
+
+/** The record format's version; readers skip records with another `v` and count them. */
+export const PERF_RECORD_VERSION = 1;
+
+/** Where timings live, relative to the project directory. */
+export const PERF_LOG_RELATIVE_PATH = '.claude/memory/hook_performance.jsonl';
+
+/** What became of a timed hook or tool call. */
+export const PerfOutcomeSchema = z.enum(['ok', 'blocked', 'error', 'timeout']);
+
+/**
+ * Who ran the hook: Claude Code itself (one command, `single`, as `perf-tracker wrap` sees it),
+ * hook-executor's one-shot `run`, or hook-executor's resident server. `import` marks records read
+ * back from transcripts.
+ */
+export const PerfRunnerSchema = z.enum(['single', 'executor-parallel', 'executor-server', 'import']);
+
+/**
+ * One line of `hook_performance.jsonl`. Deliberately holds no prompt text, tool input, file
+ * contents or keys: only names, ids, timings and outcomes. Unknown fields are kept, so newer
+ * writers do not break older readers.
+ */
+export const PerfRecordSchema = z.looseObject({
+  /** Format version, {@link PERF_RECORD_VERSION}. */
+  v: z.literal(PERF_RECORD_VERSION),
+  /** When the hook or tool call started, ISO 8601. */
+  ts: z.iso.datetime({ offset: true }),
+  session_id: z.string(),
+  /** The hook event, e.g. `PreToolUse`. */
+  event: z.string(),
+  /** `hook` for a hook's run, `tool` for a tool call's latency. */
+  kind: z.enum(['hook', 'tool']),
+  /** The hook's configured id, or `cmd:<hash>` of its command (see {@link hookIdForCommand}). */
+  hook: z.string().optional(),
+  duration_ms: z.number().nonnegative(),
+  outcome: PerfOutcomeSchema,
+  runner: PerfRunnerSchema,
+  tool_name: z.string().optional(),
+  tool_use_id: z.string().optional(),
+  /** The hook's exit code, when it ran as a command. */
+  exit_code: z.number().int().nullable().optional(),
+  /** A stable key for records that may be written twice (transcript imports); readers dedupe on it. */
+  key: z.string().optional(),
+});
+
+/** One timing record; see {@link PerfRecordSchema}. */
+export type PerfRecord = z.infer<typeof PerfRecordSchema>;
+
+/** A timing outcome. */
+export type PerfOutcome = z.infer<typeof PerfOutcomeSchema>;
+
+/** A runner name. */
+export type PerfRunner = z.infer<typeof PerfRunnerSchema>;
+
+/**
+ * Names a hook that has no id by a short hash of its command, so records group by hook without
+ * storing the command line (which may carry paths, tokens or arguments).
+ *
+ * @example hookIdForCommand('node ~/.claude/hooks/lint.js') // 'cmd:3f2a9c1d0b7e'
+ */
+export function hookIdForCommand(command: string): string {
+  return `cmd:${createHash('sha256').update(command).digest('hex').slice(0, 12)}`;
+}
+
+/** The timing log of a project: `<projectDir>/.claude/memory/hook_performance.jsonl`. */
+export function perfLogPath(projectDir: string): string {
+  return path.join(projectDir, PERF_LOG_RELATIVE_PATH);
+}
+
+/**
+ * Appends timing records as whole lines in one write, safe beside other processes appending to the
+ * same file. Records are validated first, so a bad record never reaches the file.
+ *
+ * @throws WhiteboxError('INPUT_INVALID') naming the field when a record does not match the schema.
+ */
+export function appendPerfRecords(file: string, records: PerfRecord | readonly PerfRecord[]): void {
+  const list = Array.isArray(records) ? (records as readonly PerfRecord[]) : [records as PerfRecord];
+  for (const [i, record] of list.entries()) {
+    const result = PerfRecordSchema.safeParse(record);
+    if (!result.success) {
+      throw new WhiteboxError('INPUT_INVALID', `Invalid perf record${list.length > 1 ? ` #${i}` : ''}: ${formatZodIssues(result.error.issues, record)}`);
+    }
+  }
+  appendJsonlSync(file, list);
+}

@@ -1,1 +1,0 @@
-import { it, expect } from 'vitest'; it('x', () => expect(1).toBe(1));
