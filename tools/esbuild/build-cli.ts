@@ -7,7 +7,7 @@
  * node_modules files costs more than parsing one bundle.
  */
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
+import { chmod, readFile, rm } from 'node:fs/promises';
 
 interface PackageJson {
   readonly name: string;
@@ -48,6 +48,6 @@ await Promise.all(
       minifySyntax: true,
       legalComments: 'none',
       logLevel: 'warning',
-    }),
+    }).then(() => chmod(outfile, 0o755)),
   ),
 );

@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { withCommonOptions, withConfig, withJson, withQuiet, withVerbose } from './cli-options.js';
+import { createProgram, withCommonOptions, withConfig, withJson, withQuiet, withVerbose } from './cli-options.js';
 import type { CommonOptions } from './cli-options.js';
 
 async function parse(args: string[]) {
@@ -57,5 +57,29 @@ describe('the single-flag builders', () => {
   it('lets a tool describe --config its own way', async () => {
     expect(await withConfig(yargs([]), 'Hook-executor config').getHelp()).toContain('Hook-executor config');
     expect(await withConfig(yargs([])).getHelp()).toContain('Config file to use instead of the default');
+  });
+});
+
+describe(createProgram, () => {
+  it('is strict, knows -h, has no --version and shows the epilogue in --help', async () => {
+    let help = '';
+    const program = createProgram(['-h'], { scriptName: 'demo-tool', usage: '$0 [options]', epilogue: 'Exit codes: 0 ok' })
+      .exitProcess(false)
+      .command('$0', 'default', () => {}, () => {});
+    await program.parseAsync(['-h'], {}, (_err: unknown, _argv: unknown, output: string) => void (help = output));
+    expect(help).toContain('demo-tool [options]');
+    expect(help).toContain('Exit codes: 0 ok');
+    expect(help).toContain('--json');
+    expect(help).not.toContain('--version');
+  });
+
+  it('rejects unknown flags', async () => {
+    const program = createProgram([], { scriptName: 'demo-tool', usage: '$0' })
+      .exitProcess(false)
+      .fail((message: string) => {
+        throw new Error(message);
+      })
+      .command('$0', 'default', () => {}, () => {});
+    await expect((async () => program.parseAsync(['--nope']))()).rejects.toThrow(/Unknown argument: nope/);
   });
 });

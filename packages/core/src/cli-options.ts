@@ -1,3 +1,4 @@
+import yargs from 'yargs';
 import type { Argv } from 'yargs';
 
 /** The flags every Whitebox command shares. */
@@ -55,4 +56,36 @@ export function withConfig<T>(yargs: Argv<T>, describe = 'Config file to use ins
  */
 export function withCommonOptions<T>(yargs: Argv<T>): Argv<T & CommonOptions> {
   return withConfig(withQuiet(withVerbose(withJson(yargs))));
+}
+
+/** What {@link createProgram} needs to know about a CLI. */
+export interface ProgramOptions {
+  /** The bin name, e.g. `hook-executor`. */
+  readonly scriptName: string;
+  /** The first lines of `--help`: synopsis, blank line, what the tool is for. */
+  readonly usage: string;
+  /** Text after the options in `--help`: exit codes, environment, links. */
+  readonly epilogue?: string;
+}
+
+/**
+ * The start every Whitebox CLI shares: the common flags, strict parsing, `-h`, no `--version`
+ * (packages are versioned together), help wrapped to the terminal, and an exit-code epilogue.
+ * Add commands and examples to the result.
+ *
+ * @example
+ * export function createCli(args: readonly string[]): Argv {
+ *   return createProgram(args, { scriptName: 'oracle', usage: '$0 --batch <a,b> <proposal>' }).command(askCommand);
+ * }
+ */
+export function createProgram(args: readonly string[], options: ProgramOptions): Argv<CommonOptions> {
+  const program = withCommonOptions(yargs([...args]))
+    .scriptName(options.scriptName)
+    .usage(options.usage)
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 110));
+  return options.epilogue === undefined ? program : program.epilogue(options.epilogue);
 }

@@ -11,11 +11,13 @@ export { ExitCode, exitCodeFor } from './exit-code.js';
 export type { ExitCodeValue } from './exit-code.js';
 export { runCli, reportError, CommandExit } from './run-cli.js';
 export type { RunCliOptions, CliIo } from './run-cli.js';
-export { withJson, withVerbose, withQuiet, withConfig, withCommonOptions } from './cli-options.js';
-export type { CommonOptions } from './cli-options.js';
+export { withJson, withVerbose, withQuiet, withConfig, withCommonOptions, createProgram } from './cli-options.js';
+export type { CommonOptions, ProgramOptions } from './cli-options.js';
 export { createColors, shouldUseColor } from './colors.js';
 export type { Colors } from './colors.js';
 export { abortOnSigint } from './abort-on-sigint.js';
+export { abortableSleep, exponentialBackoff } from './backoff.js';
+export type { BackoffShape } from './backoff.js';
 export type { SigintController, SignalSource } from './abort-on-sigint.js';
 
 // Validation messages

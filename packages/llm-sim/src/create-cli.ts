@@ -1,5 +1,5 @@
-import yargs from 'yargs';
 import type { Argv } from 'yargs';
+import { createProgram } from '@whitebox/core';
 import { serveCommand } from './commands/serve/command.js';
 
 const EPILOGUE = `Endpoints (base URL http://HOST:PORT/v1, the one the openai SDK wants):
@@ -15,20 +15,15 @@ Exit codes: 0 stopped by SIGTERM, 1 failure, 2 usage error, 130 stopped by Ctrl-
 
 /** The `llm-sim` command line; exported so tests can parse without starting a server. */
 export function createCli(args: readonly string[]): Argv {
-  return yargs([...args])
-    .scriptName('llm-sim')
-    .usage(
+  return createProgram(args, {
+    scriptName: 'llm-sim',
+    usage:
       '$0 <command> [options]\n\nAn OpenAI-compatible LLM simulator over real HTTP: point any OpenAI client at it for offline tests,\ndemos and benchmarks, with scripted answers, latency models, faults, rate limits and batches.',
-    )
+    epilogue: EPILOGUE,
+  })
     .command(serveCommand)
     .demandCommand(1, 'Pass a command. See --help.')
     .example('$0 serve', 'serve on http://127.0.0.1:8787/v1 with instant answers')
     .example('$0 serve --latency normal:3000,300 --fault-rate 429=0.2 --rpm 60', 'a slow, flaky, rate-limited provider')
-    .example('$0 serve --script fixtures/oracle.json --seed 7 --port 0', 'scripted answers on a free port')
-    .epilogue(EPILOGUE)
-    .strict()
-    .help()
-    .alias('help', 'h')
-    .version(false)
-    .wrap(Math.min(110, process.stdout.columns || 110));
+    .example('$0 serve --script fixtures/oracle.json --seed 7 --port 0', 'scripted answers on a free port');
 }

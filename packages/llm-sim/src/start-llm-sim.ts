@@ -6,7 +6,7 @@ import type { BatchTiming } from './batch-store.js';
 import { ChatEngine } from './chat-engine.js';
 import { FILE_PURPOSES, FileStore } from './file-store.js';
 import { handleChatCompletion } from './handle-chat-completion.js';
-import type { ChatContext } from './handle-chat-completion.js';
+import type { ChatCall, ChatContext } from './handle-chat-completion.js';
 import { HttpError, parseJsonBody, parseMultipart, readBody, sendError, sendJson } from './http-io.js';
 import { createIdFactory } from './id-factory.js';
 import { latencyModelSchema } from './latency-model.js';
@@ -150,7 +150,14 @@ export async function startLlmSim(options: LlmSimOptions = {}): Promise<LlmSim> 
     throw new HttpError(404, { message: `Invalid URL (${method} ${path})` });
   };
 
-  const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL, method: string, path: string, call: Parameters<typeof handleChatCompletion>[1]): Promise<void> => {
+  const handleApi = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    method: string,
+    path: string,
+    call: ChatCall,
+  ): Promise<void> => {
     if (method === 'POST' && path === '/v1/chat/completions') return handleChatCompletion(chat, call, req, res);
     for (const [name, value] of Object.entries(limiter.headers(call.apiKey))) res.setHeader(name, value);
     const segments = path.split('/').slice(2).map(decodeURIComponent);
@@ -227,7 +234,7 @@ export async function startLlmSim(options: LlmSimOptions = {}): Promise<LlmSim> 
           code: apiKey ? 'invalid_api_key' : null,
         });
       }
-      const call = { draft, apiKey, signal: controller.signal, closedByServer: () => void (closedByServer = true) };
+      const call: ChatCall = { draft, apiKey, signal: controller.signal, closedByServer: () => void (closedByServer = true) };
       await handleApi(req, res, url, method, path, call);
     } catch (error) {
       answerError(res, error);

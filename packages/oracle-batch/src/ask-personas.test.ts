@@ -43,7 +43,7 @@ function personaFetch(answers: Record<string, Answer>, barrier = 0) {
   const released = new Promise<void>((resolve) => (release = resolve));
   if (barrier === 0) release();
   const fetch = (async (_input: string | URL | Request, init?: RequestInit) => {
-    const body = JSON.parse(String(init?.body)) as { messages: { role: string; content: string }[] };
+    const body = JSON.parse(String(init?.body)) as { model: string; messages: { role: string; content: string }[] };
     const system = body.messages[0]?.content ?? '';
     const persona = PERSONA_BY_PROMPT.find(([pattern]) => pattern.test(system))?.[1] ?? 'unknown';
     calls.push({ persona, body, signal: init?.signal ?? undefined });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLlmSim } from '@whitebox/llm-sim';
-import type { LlmSim, LlmSimOptions, SimLogEntry } from '@whitebox/llm-sim';
+import type { LlmSim, LlmSimOptions, ScriptRule, SimLogEntry } from '@whitebox/llm-sim';
 import { OracleReportSchema } from './oracle-report.js';
 import type { OracleReport } from './oracle-report.js';
 
@@ -94,7 +94,7 @@ async function until(predicate: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting until ${what}`);
 }
 
-const rule = (persona: Name, respond: unknown) => ({ name: persona, match: { system: SYSTEM[persona] }, respond });
+const rule = (persona: Name, respond: ScriptRule['respond']): ScriptRule => ({ name: persona, match: { system: SYSTEM[persona] }, respond });
 
 describe('oracle (bundled CLI against llm-sim)', () => {
   it('asks three personas in parallel and prints a Markdown report', async () => {

@@ -19,7 +19,6 @@ export type {
 export { TimeoutError } from './timeout-error.js';
 export { resolveRetryPolicy, computeBackoffDelay } from './retry-policy.js';
 export type { RetryOptions, RetryPolicy } from './retry-policy.js';
-export { abortableSleep } from './abortable-sleep.js';
 export { createProgressBar, formatProgressLine, formatDuration } from './progress-bar.js';
 export type { ProgressBar, ProgressBarOptions, ProgressStream, ProgressLineState } from './progress-bar.js';
 

@@ -1,4 +1,4 @@
-import { isAbortError } from '@whitebox/core';
+import { exponentialBackoff, isAbortError } from '@whitebox/core';
 import { describeValue } from './describe-value.js';
 
 /**
@@ -151,7 +151,5 @@ export function computeBackoffDelay(
   retry: number,
   policy: Pick<RetryPolicy, 'minDelayMs' | 'maxDelayMs' | 'factor' | 'jitter' | 'random'>,
 ): number {
-  // 0 × Infinity is NaN once factor^n overflows, so a zero base short-circuits.
-  const base = policy.minDelayMs === 0 ? 0 : Math.min(policy.maxDelayMs, policy.minDelayMs * policy.factor ** (retry - 1));
-  return Math.round(base * (1 - policy.jitter * policy.random()));
+  return exponentialBackoff(retry, policy, policy.random);
 }

@@ -1,5 +1,4 @@
-import { AbortedError } from '@whitebox/core';
-import { abortableSleep } from './abortable-sleep.js';
+import { AbortedError, abortableSleep } from '@whitebox/core';
 import { describeValue } from './describe-value.js';
 import { createProgressBar } from './progress-bar.js';
 import type { ProgressBar, ProgressStream } from './progress-bar.js';

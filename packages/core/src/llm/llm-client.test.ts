@@ -292,6 +292,11 @@ describe(createLlmClient, () => {
     expect(error.message).toContain('Incorrect API key provided: [redacted]');
     expect(error.message).not.toContain(KEY);
     expect(error.message).not.toContain(KEY.slice(3));
+    const chain: string[] = [];
+    for (let cause: unknown = error.cause; cause instanceof Error; cause = cause.cause) chain.push(`${cause.message}\n${cause.stack ?? ''}`);
+    expect(chain.length).toBeGreaterThan(0);
+    expect(chain.join('\n')).toContain('Incorrect API key provided');
+    expect(chain.join('\n')).not.toContain(KEY);
   });
 
   describe('streaming', () => {

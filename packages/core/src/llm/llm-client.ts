@@ -294,6 +294,18 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     };
   }
 
+  // The cause ends up in `--verbose` output and in logs, and a proxy may echo the key in its
+  // error body, so the cause chain is rebuilt from redacted copies.
+  function safe(error: unknown, depth = 0): unknown {
+    if (!(error instanceof Error) || depth > 4) return error;
+    const copy = new Error(redactSecrets(error.message, secrets), error.cause === undefined ? undefined : { cause: safe(error.cause, depth + 1) });
+    copy.name = error.name;
+    copy.stack = redactSecrets(error.stack ?? '', secrets);
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number') Object.assign(copy, { status });
+    return copy;
+  }
+
   function describeFailure(error: unknown, attempts: number, label: string | undefined): LlmError {
     const who = label === undefined ? endpoint : `${label}: ${endpoint}`;
     const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
@@ -302,16 +314,16 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       if (cause instanceof AttemptTimeoutError) {
         // The last attempt used up the budget itself; "no response within …" says it all.
         const retried = error.attempts > 1 ? ` (after ${error.attempts} attempts)` : '';
-        return new LlmError('TIMEOUT', redactSecrets(`${who}: ${cause.message}${retried}`, secrets), { attempts: error.attempts }, { cause: error });
+        return new LlmError('TIMEOUT', redactSecrets(`${who}: ${cause.message}${retried}`, secrets), { attempts: error.attempts }, { cause: safe(error) });
       }
       return new LlmError('TIMEOUT', redactSecrets(`${who}: ${error.message}`, secrets), {
         attempts: error.attempts,
         status: cause instanceof APIError ? cause.status : undefined,
         rateLimit: cause instanceof APIError ? parseRateLimitHeaders(cause.headers) : undefined,
-      }, { cause: error });
+      }, { cause: safe(error) });
     }
     if (error instanceof AttemptTimeoutError || error instanceof APIConnectionTimeoutError) {
-      return new LlmError('TIMEOUT', redactSecrets(`${who}: ${error.message}${tries}`, secrets), { attempts }, { cause: error });
+      return new LlmError('TIMEOUT', redactSecrets(`${who}: ${error.message}${tries}`, secrets), { attempts }, { cause: safe(error) });
     }
     if (error instanceof APIError && error.status !== undefined) {
       const retried = shouldRetryStatus(error.status, error.headers) ? tries : ' (not retried)';
@@ -320,14 +332,14 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         attempts,
         requestId: error.requestID ?? undefined,
         rateLimit: parseRateLimitHeaders(error.headers),
-      }, { cause: error });
+      }, { cause: safe(error) });
     }
     if (error instanceof APIConnectionError) {
       const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      return new LlmError('PROVIDER', redactSecrets(`${who}: connection failed${cause}${tries}`, secrets), { attempts }, { cause: error });
+      return new LlmError('PROVIDER', redactSecrets(`${who}: connection failed${cause}${tries}`, secrets), { attempts }, { cause: safe(error) });
     }
     const message = error instanceof Error ? error.message : String(error);
-    return new LlmError('PROVIDER', redactSecrets(`${who}: ${message}${tries}`, secrets), { attempts }, { cause: error });
+    return new LlmError('PROVIDER', redactSecrets(`${who}: ${message}${tries}`, secrets), { attempts }, { cause: safe(error) });
   }
 
   async function chat(request: ChatRequest): Promise<ChatResult> {

@@ -1,3 +1,4 @@
+import { abortableSleep, exponentialBackoff } from '../backoff.js';
 import { AbortedError, WhiteboxError } from '../errors.js';
 import type { HeaderSource } from './rate-limit-headers.js';
 
@@ -107,10 +108,13 @@ export function parseRetryAfter(headers: HeaderSource | undefined, now: number =
  * times a jitter in (0.75, 1] so that a burst of failures does not retry in lockstep.
  */
 export function backoffDelay(attempt: number, policy: RetryPolicy = {}, random: () => number = Math.random): number {
-  const base = policy.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs;
-  const max = policy.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs;
-  const step = Math.min(base * 2 ** Math.max(0, attempt - 1), max);
-  return Math.round(step * (1 - 0.25 * random()));
+  const shape = {
+    minDelayMs: policy.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+    maxDelayMs: policy.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+    factor: 2,
+    jitter: 0.25,
+  };
+  return exponentialBackoff(attempt, shape, random);
 }
 
 /** The error a cancelled wait rejects with: the signal's own reason when it is an Error. */
@@ -124,17 +128,8 @@ export function abortReason(signal: AbortSignal): Error {
  * SDK's own backoff sleep ignores the signal (openai-node#2580), which is why we own the loop.
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortReason(signal));
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortReason(signal as AbortSignal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+  return abortableSleep(ms, signal).catch((error: unknown) => {
+    throw signal?.aborted ? abortReason(signal) : error;
   });
 }
 

@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import OpenAI from 'openai';
 import { AbortedError, runCli, UsageError } from '@whitebox/core';
 import { createCli } from '../../create-cli.js';
@@ -60,6 +63,12 @@ describe(toSimOptions, () => {
       [{ seed: 0.5 }, '--seed: expected an integer, got 0.5'],
       [{ chunkDelay: -1 }, '--chunk-delay: expected a number ≥ 0, got -1'],
     ];
+    const dir = await mkdtemp(join(tmpdir(), 'llm-sim-serve-'));
+    const badScript = join(dir, 'bad.json');
+    await writeFile(badScript, JSON.stringify({ rules: [{ respond: { fault: 'melt' } }] }));
+    cases.push([{ script: badScript }, `--script ${badScript}: rules[0].respond.fault:`]);
+    cases.push([{ script: join(dir, 'missing.json') }, 'missing.json: cannot read the script']);
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     for (const [args, message] of cases) {
       const error = await toSimOptions(args).catch((e: unknown) => e);
       expect(error, message).toBeInstanceOf(UsageError);
@@ -81,7 +90,7 @@ describe(serve, () => {
     await expect.poll(() => out.stderr).toMatch(/POST \/v1\/chat\/completions 200 gpt-4o \d+ms \d+\+\d+ tok/);
     signals.emit('SIGTERM');
     await expect(running).resolves.toBeUndefined();
-    expect(out.stderr).toContain('llm-sim stopped (SIGTERM); 1 requests served');
+    expect(out.stderr).toContain('llm-sim stopped (SIGTERM)');
     expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM')).toBe(0);
   });
 

@@ -59,7 +59,7 @@ export async function serve(args: Partial<ServeArgs>, env: ServeEnvironment = {}
     signals.on('SIGTERM', onTerm);
   });
   await sim.close();
-  if (!quiet) io.stderr.write(c.dim(`llm-sim stopped (${stopped}); ${sim.log().requests.length} requests served\n`));
+  if (!quiet) io.stderr.write(c.dim(`llm-sim stopped (${stopped})\n`));
   if (stopped === 'SIGINT') throw new AbortedError('llm-sim stopped by SIGINT');
 }
 
@@ -67,10 +67,18 @@ export async function serve(args: Partial<ServeArgs>, env: ServeEnvironment = {}
  * Turns the parsed flags into {@link LlmSimOptions}, loading the script so that per-model
  * `--latency MODEL=SPEC` flags can be merged into it.
  *
- * @throws UsageError naming the flag and the bad value.
+ * @throws UsageError naming the flag and the bad value, or the script file and its bad field.
  */
 export async function toSimOptions(args: Partial<ServeArgs>): Promise<LlmSimOptions> {
-  let script: ResolvedSimScript = args.script === undefined ? {} : await loadSimScript(args.script);
+  let script: ResolvedSimScript = {};
+  if (args.script !== undefined) {
+    try {
+      script = await loadSimScript(args.script);
+    } catch (error) {
+      // A missing or invalid script is bad input on the command line: exit 2, like a bad flag.
+      throw new UsageError(`--script ${(error as Error).message}`, { cause: error });
+    }
+  }
   let latency: LatencyModel | undefined;
   const models: Record<string, LatencyModel> = {};
   for (const spec of args.latency ?? []) {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { abortableSleep } from './abortable-sleep.js';
+import { abortableSleep, exponentialBackoff } from './backoff.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -30,5 +30,22 @@ describe(abortableSleep, () => {
 
   it('rejects at once for an already-aborted signal', async () => {
     await expect(abortableSleep(10_000, AbortSignal.abort('gone'))).rejects.toBe('gone');
+  });
+});
+
+describe(exponentialBackoff, () => {
+  const shape = { minDelayMs: 100, maxDelayMs: 1_000, factor: 2, jitter: 0.5 };
+
+  it('doubles from the minimum and stops at the maximum', () => {
+    expect([1, 2, 3, 4, 5].map((retry) => exponentialBackoff(retry, shape, () => 0))).toEqual([100, 200, 400, 800, 1000]);
+  });
+
+  it('takes up to `jitter` of the delay off at random', () => {
+    expect(exponentialBackoff(2, shape, () => 1)).toBe(100);
+    expect(exponentialBackoff(2, shape, () => 0.5)).toBe(150);
+  });
+
+  it('stays 0 for a zero minimum even when factor^n overflows', () => {
+    expect(exponentialBackoff(5_000, { ...shape, minDelayMs: 0, maxDelayMs: Infinity }, () => 0)).toBe(0);
   });
 });
