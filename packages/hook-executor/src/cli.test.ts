@@ -1,0 +1,215 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFixtureProject, fixtureInput, isRunning, printJson, runBin } from './test-support/fixture-project.js';
+import type { FixtureProject } from './test-support/fixture-project.js';
+
+// Real inputs captured from Claude Code 2.1.332, passed on stdin exactly as Claude Code does.
+const PRE_TOOL_USE = fixtureInput('bash-hooks', '02-PreToolUse.json');
+const PROMPT = fixtureInput('bash-hooks', '01-UserPromptSubmit.json');
+const STOP = fixtureInput('bash-hooks', '05-Stop.json');
+const AGENT_PRE_TOOL_USE = fixtureInput('parallel-agents', '02-PreToolUse.json');
+
+const decision = (permissionDecision: string, reason?: string) =>
+  printJson({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision, ...(reason && { permissionDecisionReason: reason }) } });
+
+let project: FixtureProject;
+beforeEach(async () => {
+  project = await createFixtureProject();
+});
+afterEach(() => project.cleanup());
+
+async function run(event: string, input: string, hooks: unknown[], extra: Record<string, unknown> = {}) {
+  await project.writeConfig({ events: { [event]: { hooks, ...extra } } });
+  return runBin(['run', '--event', event], { input, cwd: project.dir });
+}
+
+describe('hook-executor run (bundled CLI, as Claude Code runs it)', () => {
+  it('allow: prints the JSON decision and exits 0', async () => {
+    const result = await run('PreToolUse', PRE_TOOL_USE, [{ id: 'ok', matcher: 'Bash', command: decision('allow', 'safe') }]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow', permissionDecisionReason: 'safe' },
+    });
+  });
+
+  it('deny: an exit 2 beats an allow, with stderr as the reason', async () => {
+    const result = await run('PreToolUse', PRE_TOOL_USE, [
+      { id: 'ok', command: decision('allow') },
+      { id: 'guard', command: 'echo "no shell writes" >&2; exit 2' },
+    ]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: 'no shell writes' },
+    });
+  });
+
+  it('ask: ask beats allow, and a non-matching hook does not run', async () => {
+    const result = await run('PreToolUse', PRE_TOOL_USE, [
+      { id: 'ok', command: decision('allow') },
+      { id: 'confirm', matcher: 'Bash', command: decision('ask', 'writes a file') },
+      { id: 'edits-only', matcher: 'Edit|Write', command: decision('deny', 'never') },
+    ]);
+    expect(JSON.parse(result.stdout).hookSpecificOutput).toMatchObject({ permissionDecision: 'ask', permissionDecisionReason: 'writes a file' });
+  });
+
+  it('matches the sub-agent tool through its legacy Task name', async () => {
+    const result = await run('PreToolUse', AGENT_PRE_TOOL_USE, [{ id: 'spawn', matcher: 'Task', command: decision('deny', 'batch your agents') }]);
+    expect(JSON.parse(result.stdout).hookSpecificOutput.permissionDecision).toBe('deny');
+  });
+
+  it('block: a UserPromptSubmit block is a JSON decision; a Stop hook\'s exit 2 blocks too', async () => {
+    const prompt = await run('UserPromptSubmit', PROMPT, [{ id: 'policy', command: printJson({ decision: 'block', reason: 'no secrets' }) }]);
+    expect(prompt.code).toBe(0);
+    expect(JSON.parse(prompt.stdout)).toEqual({ decision: 'block', reason: 'no secrets' });
+
+    const stop = await run('Stop', STOP, [{ id: 'tests', command: 'echo "tests are failing" >&2; exit 2' }]);
+    expect(JSON.parse(stop.stdout)).toEqual({ decision: 'block', reason: 'tests are failing' });
+  });
+
+  it('continue: false from any hook stops Claude, with its stopReason', async () => {
+    const result = await run('UserPromptSubmit', PROMPT, [
+      { id: 'ctx', command: 'echo some context' },
+      { id: 'halt', command: printJson({ continue: false, stopReason: 'budget exhausted' }) },
+    ]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      continue: false,
+      stopReason: 'budget exhausted',
+      hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: 'some context' },
+    });
+  });
+
+  it('keeps additionalContext in configuration order, not finish order', async () => {
+    const context = (text: string) => printJson({ hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: text } });
+    const result = await run('UserPromptSubmit', PROMPT, [
+      { id: 'first', command: `sleep 0.3; ${context('one')}` },
+      { id: 'second', command: `sleep 0.15; echo two` },
+      { id: 'third', command: context('three') },
+    ]);
+    expect(JSON.parse(result.stdout).hookSpecificOutput.additionalContext).toBe('one\ntwo\nthree');
+  });
+
+  it('timeout with onTimeout "allow" fails open: no decision, a non-blocking error (exit 1)', async () => {
+    const result = await run('PreToolUse', PRE_TOOL_USE, [{ id: 'hang', command: 'sleep 100', timeout: 0.3 }]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^Hook hang timed out after \d+ ms; its output was discarded/);
+  });
+
+  it('timeout with onTimeout "block" fails closed: a deny', async () => {
+    const result = await run('PreToolUse', PRE_TOOL_USE, [
+      { id: 'ok', command: decision('allow') },
+      { id: 'scanner', command: 'sleep 100', timeout: 0.3, onTimeout: 'block' },
+    ]);
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout).hookSpecificOutput;
+    expect(output.permissionDecision).toBe('deny');
+    expect(output.permissionDecisionReason).toMatch(/^Hook scanner timed out after \d+ ms and is set to fail closed$/);
+  });
+
+  it('kills a hanging hook with its whole process group: no grandchild survives', async () => {
+    const result = await run('UserPromptSubmit', PROMPT, [
+      { id: 'hang', command: `sleep 100 & echo $! > ${project.file('grandchild.pid')}; wait`, timeout: 0.3 },
+    ]);
+    expect(result.code).toBe(1);
+    const pid = Number((await readFile(project.file('grandchild.pid'), 'utf8')).trim());
+    expect(isRunning(pid)).toBe(false);
+  });
+
+  it('runs an after chain, giving the dependent its dependency\'s output under hook_executor_outputs', async () => {
+    const reader =
+      'node -e \'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const i=JSON.parse(s);' +
+      'const dep=i.hook_executor_outputs.scan;' +
+      'console.log(JSON.stringify({hookSpecificOutput:{hookEventName:"UserPromptSubmit",additionalContext:"scan said: "+dep.output.hookSpecificOutput.additionalContext+" (exit "+dep.exit_code+")"}}))})\'';
+    const result = await run('UserPromptSubmit', PROMPT, [
+      { id: 'report', command: reader, after: ['scan'], receivesOutputs: true },
+      { id: 'scan', command: printJson({ hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: '3 findings' } }) },
+    ]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).hookSpecificOutput.additionalContext).toBe('scan said: 3 findings (exit 0)\n3 findings');
+  });
+
+  it('reports a hook that fails to start (127) and still runs the others', async () => {
+    const result = await run('UserPromptSubmit', PROMPT, [
+      { id: 'typo', command: 'no-such-command-hx42' },
+      { id: 'ctx', command: 'echo context survives' },
+    ]);
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout);
+    expect(output.hookSpecificOutput.additionalContext).toBe('context survives');
+    expect(output.systemMessage).toMatch(/^Hook typo failed to start: .*no-such-command-hx42/);
+  });
+
+  it('appends one timing record per hook, with no prompt text in it', async () => {
+    await run('UserPromptSubmit', PROMPT, [
+      { id: 'a', command: 'true' },
+      { id: 'b', command: 'exit 1' },
+    ]);
+    const log = await readFile(project.file('.claude/memory/hook_performance.jsonl'), 'utf8');
+    const records = log.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.map((record) => [record['hook'], record['outcome'], record['runner'], record['event']])).toEqual([
+      ['a', 'ok', 'executor-parallel', 'UserPromptSubmit'],
+      ['b', 'error', 'executor-parallel', 'UserPromptSubmit'],
+    ]);
+    expect(log).not.toContain('marker file');
+  });
+
+  describe('bad input', () => {
+    const hooks = [{ id: 'a', command: 'true' }];
+
+    it('empty stdin: a clear message and exit 1', async () => {
+      const result = await run('PreToolUse', '', hooks);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('hook-executor: Invalid hook input: stdin is empty; expected the JSON object Claude Code writes to a hook\n');
+    });
+
+    it('stdin that is not JSON: exit 1', async () => {
+      const result = await run('PreToolUse', '{"session_id": ', hooks);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^hook-executor: Invalid hook input: stdin is not JSON/);
+    });
+
+    it('an input for another event (a hook registered under the wrong event): exit 1, naming both', async () => {
+      const result = await run('PreToolUse', PROMPT, hooks);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('hook_event_name must be "PreToolUse", received string "UserPromptSubmit"');
+    });
+
+    it('a missing field: exit 1, naming the field', async () => {
+      const input = JSON.parse(PRE_TOOL_USE) as Record<string, unknown>;
+      delete input['tool_name'];
+      const result = await run('PreToolUse', JSON.stringify(input), hooks);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('tool_name: expected string, received nothing (the field is missing)');
+    });
+
+    it('on a fail-closed event, bad stdin blocks: exit 2', async () => {
+      const result = await run('PreToolUse', 'not json', [{ id: 'guard', command: 'true', onError: 'block' }]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('PreToolUse is set to fail closed, so this blocks');
+    });
+
+    it('an invalid config: exit 1, naming the file and the JSON path', async () => {
+      const result = await run('PreToolUse', PRE_TOOL_USE, [{ id: 'a', command: 'true', timeout: 'soon' }]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `hook-executor: ${project.configPath}: events.PreToolUse.hooks[0].timeout: expected number, received string "soon"\n`,
+      );
+    });
+
+    it('no config file: nothing runs, exit 0', async () => {
+      const result = await runBin(['run', '--event', 'PreToolUse'], { input: PRE_TOOL_USE, cwd: project.dir });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('');
+    });
+  });
+
+  it('goes through the full parser for anything else: --help, usage errors', async () => {
+    const help = await runBin(['--help'], { cwd: project.dir });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('hook-executor run');
+    const usage = await runBin(['run'], { cwd: project.dir });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('Missing required argument: event');
+  });
+});

@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createColors, parseHookInput, UsageError, WhiteboxError } from '@whitebox/core';
+import { benchEvent } from '../../bench-event.js';
+import type { BenchEventResult } from '../../bench-event.js';
+import { EXECUTOR_CONFIG_RELATIVE_PATH } from '../../executor-constants.js';
+import { loadExecutorConfig } from '../../load-executor-config.js';
+
+/** Options of `hook-executor bench`. */
+export interface BenchOptions {
+  readonly event: string;
+  readonly input: string;
+  readonly runs: number;
+  readonly config?: string | undefined;
+  readonly projectDir?: string | undefined;
+  readonly json: boolean;
+  readonly quiet: boolean;
+}
+
+/** `hook-executor bench`: the user's hooks sequentially, through the engine and as the one-shot command hook. */
+export async function bench(options: BenchOptions): Promise<void> {
+  const projectDir = path.resolve(options.projectDir ?? process.env['CLAUDE_PROJECT_DIR'] ?? process.cwd());
+  const configPath = path.resolve(options.config ?? path.join(projectDir, EXECUTOR_CONFIG_RELATIVE_PATH));
+  const loaded = await loadExecutorConfig(configPath);
+  if ((loaded.config.events[options.event]?.hooks.length ?? 0) === 0) throw new UsageError(`${configPath} has no hooks for ${options.event}`);
+  let inputText: string;
+  try {
+    inputText = await readFile(options.input, 'utf8');
+  } catch (error) {
+    throw new WhiteboxError('IO', `Cannot read the sample input ${options.input}: ${(error as Error).message}`, { cause: error });
+  }
+  const input = parseHookInput(inputText, { event: options.event }) as unknown as Record<string, unknown>;
+  // Bundled, this module is bin/chunks/<name>.js and the entry is bin/hook-executor.js.
+  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../hook-executor.js');
+  const result = await benchEvent({
+    config: loaded.config,
+    configDir: loaded.dir,
+    event: options.event,
+    input,
+    inputText,
+    projectDir,
+    cwd: projectDir,
+    runs: options.runs,
+    configPath,
+    ...(existsSync(bin) && { bin }),
+    onRun: (run, total) => {
+      if (!options.quiet && !options.json) process.stderr.write(`  run ${run}/${total}\n`);
+    },
+  });
+  process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderBench(result));
+}
+
+/** The measurements as a table. */
+export function renderBench(result: BenchEventResult): string {
+  const c = createColors(process.stdout);
+  const row = (label: string, medianMs: number, note = '') => `  ${label.padEnd(36)} ${`${medianMs.toFixed(0)} ms`.padStart(9)}  ${note}`.trimEnd();
+  const speedup = (ms: number) => c.bold(`${(result.sequential.medianMs / ms).toFixed(1)}× faster`);
+  const lines = [
+    `${c.bold(`bench ${result.event}`)}: ${result.hooks} hooks, median of ${result.runs} runs`,
+    row('one after another', result.sequential.medianMs),
+    row('executor engine (in-process graph)', result.executor.medianMs, speedup(result.executor.medianMs)),
+  ];
+  if (result.oneShot) lines.push(row('hook-executor run (with Node start-up)', result.oneShot.medianMs, speedup(result.oneShot.medianMs)));
+  return `${lines.join('\n')}\n`;
+}

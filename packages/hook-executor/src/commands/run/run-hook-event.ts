@@ -1,0 +1,146 @@
+import { setMaxListeners } from 'node:events';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readCachedConfig } from '../../config-cache.js';
+import { EXECUTOR_CONFIG_RELATIVE_PATH } from '../../executor-constants.js';
+import { forwardToServer } from '../../forward-to-server.js';
+import type { CommandHookOutcome } from '../../run-command-hook.js';
+import { readStdin, StdinError } from '../../read-stdin.js';
+
+/** Where `run` writes; injectable for tests. */
+export interface RunIo {
+  readonly stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean };
+  readonly stdout: { write(chunk: string): unknown };
+  readonly stderr: { write(chunk: string): unknown };
+}
+
+/** Options for {@link runHookEvent}. */
+export interface RunHookEventOptions {
+  /** The event this settings entry is registered under; stdin's `hook_event_name` must match. */
+  readonly event: string;
+  /** The config file. @default <projectDir>/.claude/hook-executor.json */
+  readonly config?: string | undefined;
+  /** @default $CLAUDE_PROJECT_DIR, else the current directory */
+  readonly projectDir?: string | undefined;
+  /** Forward to a running `hook-executor serve` when there is one. @default true */
+  readonly forward?: boolean | undefined;
+  /** @default process */
+  readonly io?: RunIo;
+  /** @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * `hook-executor run --event <Event>`: what settings.json calls as one command hook. Reads the
+ * input from stdin, forwards it to the resident server if one is up, and otherwise runs the
+ * event's hooks here. Prints exactly what one Claude Code hook would print and returns its exit code.
+ *
+ * This module is the hot path, so it imports only what forwarding and starting hooks need. When
+ * the config is unchanged since it last passed validation (see `readCachedConfig`) and stdin is
+ * this event's JSON, the first hooks start at once, while the validation and merge code (zod,
+ * most of the start-up) loads; an input that then fails validation stops them again.
+ */
+export async function runHookEvent(options: RunHookEventOptions): Promise<number> {
+  const io = options.io ?? process;
+  const env = options.env ?? process.env;
+  const projectDir = path.resolve(options.projectDir ?? env['CLAUDE_PROJECT_DIR'] ?? process.cwd());
+  const configPath = path.resolve(options.config ?? path.join(projectDir, EXECUTOR_CONFIG_RELATIVE_PATH));
+  const startedAt = performance.now();
+
+  let stdinText: string;
+  let stdinProblem: string | undefined;
+  try {
+    stdinText = await readStdin(io.stdin);
+  } catch (error) {
+    if (!(error instanceof StdinError)) throw error;
+    stdinText = '';
+    stdinProblem = error.message;
+  }
+
+  if (options.forward !== false && stdinProblem === undefined && stdinText.trim() !== '') {
+    const reply = await forwardToServer({ projectDir, event: options.event, body: stdinText, configPath });
+    if (reply !== undefined) {
+      io.stdout.write(reply.stdout);
+      io.stderr.write(reply.stderr);
+      return reply.exitCode;
+    }
+  }
+
+  // Hooks run in their own process groups, out of reach of a signal sent to ours: pass it on.
+  const stop = new AbortController();
+  // Every running hook listens on it; 21 hooks would trip Node's leak warning at 10.
+  setMaxListeners(1000, stop.signal);
+  let caught: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    caught ??= signal;
+    stop.abort('cancelled');
+  };
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  try {
+    const configText = readConfigText(configPath);
+    let prestarted: Map<string, Promise<CommandHookOutcome>> | undefined;
+    let cacheHit = false;
+    if (configText !== undefined && stdinProblem === undefined) {
+      const cached = readCachedConfig(projectDir, configPath, configText);
+      const input = quickParse(stdinText, options.event);
+      cacheHit = cached !== undefined;
+      if (cached !== undefined && input !== undefined) {
+        const block = cached.events[options.event];
+        // Nothing configured for this event: nothing to run, validate or print.
+        if (block === undefined || block.hooks.length === 0) return 0;
+        const { prestartHooks } = await import('../../prestart-hooks.js');
+        prestarted = prestartHooks({
+          block,
+          event: options.event,
+          configDir: path.dirname(configPath),
+          input,
+          inputText: stdinText,
+          projectDir,
+          env,
+          maxOutputBytes: cached.maxOutputBytes,
+          signal: stop.signal,
+        });
+      }
+    }
+    const { runLocally } = await import('./run-locally.js');
+    return await runLocally({
+      event: options.event,
+      configPath,
+      configText,
+      cacheHit,
+      projectDir,
+      stdinText,
+      stdinProblem,
+      io,
+      env,
+      stop,
+      startedAt,
+      signalled: () => caught,
+      ...(prestarted !== undefined && { prestarted }),
+    });
+  } finally {
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+  }
+}
+
+/** The config file's text; `undefined` when it does not exist. Other errors surface when it is loaded. */
+function readConfigText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : '';
+  }
+}
+
+/** stdin as this event's input object, without validating its fields (that comes next); else `undefined`. */
+function quickParse(text: string, event: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    return (value as Record<string, unknown>)['hook_event_name'] === event ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

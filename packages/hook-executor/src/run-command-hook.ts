@@ -1,0 +1,201 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { BoundedOutput } from './bounded-output.js';
+
+/** What to run: shell form (`command`) or exec form (`command` + `args`). */
+export interface CommandHookSpec {
+  /** The shell command, or the executable when `args` is set. */
+  readonly command: string;
+  /** Exec form: the argument vector; no shell. */
+  readonly args?: readonly string[] | undefined;
+  /** The shell for the shell form. @default 'sh' */
+  readonly shell?: string | undefined;
+}
+
+/** Options for {@link runCommandHook}. */
+export interface RunCommandHookOptions {
+  /** Written to the hook's stdin, which is then closed. */
+  readonly stdin: string;
+  /** The complete environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The working directory. */
+  readonly cwd: string;
+  /** Milliseconds before the hook's process group is killed; `Infinity` for none. */
+  readonly timeoutMs: number;
+  /** Bytes kept of stdout and of stderr, each. */
+  readonly maxOutputBytes: number;
+  /**
+   * Aborting it kills the process group at once. The result's `stopped` is `'timeout'` when the
+   * reason is the string `'deadline'`, otherwise `'cancelled'`.
+   */
+  readonly signal?: AbortSignal | undefined;
+  /** Clock for `durationMs`. @default performance.now */
+  readonly now?: () => number;
+}
+
+/** What one command hook did. */
+export interface CommandHookOutcome {
+  /** The exit code; `null` when killed by a signal or never started. */
+  readonly exitCode: number | null;
+  /** The signal that ended it, if any. */
+  readonly exitSignal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Bytes written in all, including any dropped past `maxOutputBytes`. */
+  readonly stdoutBytes: number;
+  readonly stderrBytes: number;
+  /** Spawn to exit, in milliseconds. */
+  readonly durationMs: number;
+  /** Wall-clock start, epoch milliseconds. */
+  readonly startedAtEpochMs: number;
+  /** Could not be started: spawn failed, or the shell reported 126/127 (not executable / not found). */
+  readonly failedToStart: boolean;
+  /** Killed by the executor: at its timeout or the deadline (`timeout`), or by a short-circuit (`cancelled`). */
+  readonly stopped?: 'timeout' | 'cancelled';
+  /** Why it failed to start or was stopped. */
+  readonly error?: string;
+  /** The process id, when it started. */
+  readonly pid?: number;
+}
+
+// setTimeout fires at once for delays above 2^31 - 1 ms.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+// After the hook exits, how long to wait for pipes still held open by a background grandchild.
+const PIPE_GRACE_MS = 50;
+// A process that survives SIGKILL (uninterruptible sleep) must not hold the event up forever.
+const KILL_GRACE_MS = 2_000;
+
+/**
+ * Runs one command hook as Claude Code does: a child process in its own session and process group
+ * (no controlling terminal), the input on stdin, stdout and stderr captured. At its timeout, or when
+ * `signal` aborts, the whole process group gets SIGKILL, so a hook's own children (a `sleep` in a
+ * shell script, a language server it started) go with it, and the child is reaped before this
+ * resolves. Capture is bounded: bytes past `maxOutputBytes` are read and dropped.
+ *
+ * Never rejects: a failure to start is a result with `failedToStart: true`.
+ */
+export function runCommandHook(spec: CommandHookSpec, options: RunCommandHookOptions): Promise<CommandHookOutcome> {
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const startedAtEpochMs = Date.now();
+  const stdout = new BoundedOutput(options.maxOutputBytes);
+  const stderr = new BoundedOutput(options.maxOutputBytes);
+
+  return new Promise((resolve) => {
+    let child: ChildProcess;
+    let settled = false;
+    let stopped: 'timeout' | 'cancelled' | undefined;
+    let spawnError: string | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+
+    const finish = (exitCode: number | null, exitSignal: NodeJS.Signals | null): void => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      if (graceTimer !== undefined) clearTimeout(graceTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      const stderrText = stderr.text();
+      const notFound = spawnError === undefined && stopped === undefined && spec.args === undefined && (exitCode === 127 || exitCode === 126);
+      const failedToStart = spawnError !== undefined || notFound;
+      const error =
+        spawnError ??
+        (notFound ? (firstLine(stderrText) ?? `exit ${exitCode}`) : undefined) ??
+        (stopped === 'timeout' ? 'killed at its timeout' : stopped === 'cancelled' ? 'cancelled' : undefined);
+      resolve({
+        exitCode,
+        exitSignal,
+        stdout: stdout.text(),
+        stderr: stderrText,
+        stdoutBytes: stdout.totalBytes,
+        stderrBytes: stderr.totalBytes,
+        durationMs: now() - started,
+        startedAtEpochMs,
+        failedToStart,
+        ...(stopped !== undefined && { stopped }),
+        ...(error !== undefined && { error }),
+        ...(child.pid !== undefined && { pid: child.pid }),
+      });
+    };
+
+    const killGroup = (why: 'timeout' | 'cancelled'): void => {
+      if (settled || stopped !== undefined) return;
+      stopped = why;
+      const pid = child.pid;
+      if (pid !== undefined) {
+        try {
+          // Negative pid: the whole process group the detached child leads.
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      }
+      graceTimer = setTimeout(() => finish(null, 'SIGKILL'), KILL_GRACE_MS);
+    };
+
+    function onAbort(): void {
+      killGroup(options.signal?.reason === 'deadline' ? 'timeout' : 'cancelled');
+    }
+
+    const [file, argv] =
+      spec.args === undefined ? [spec.shell ?? 'sh', ['-c', spec.command]] : [spec.command, [...spec.args]];
+    try {
+      child = spawn(file, argv, {
+        cwd: options.cwd,
+        env: options.env,
+        // detached = setsid(): a new session and process group, and no controlling terminal.
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
+    } catch (error) {
+      // spawn throws synchronously only for invalid arguments (e.g. a NUL byte in the command).
+      resolve({
+        exitCode: null,
+        exitSignal: null,
+        stdout: '',
+        stderr: '',
+        stdoutBytes: 0,
+        stderrBytes: 0,
+        durationMs: now() - started,
+        startedAtEpochMs,
+        failedToStart: true,
+        error: (error as Error).message,
+      });
+      return;
+    }
+
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      // ENOENT/EACCES for a missing executable or cwd; the child never ran.
+      spawnError = `${error.code ?? 'error'}: ${error.message}`;
+      finish(null, null);
+    });
+    // 'close' comes once the child has exited and both pipes are closed: the normal end.
+    child.once('close', (code, exitSignal) => finish(code, exitSignal));
+    child.once('exit', (code, exitSignal) => {
+      // A background grandchild may still hold the pipes open; give buffered output a moment, then stop reading.
+      if (graceTimer !== undefined) clearTimeout(graceTimer);
+      graceTimer = setTimeout(() => finish(code, exitSignal), PIPE_GRACE_MS);
+    });
+
+    child.stdin?.on('error', () => {
+      // EPIPE: the hook exited or closed stdin without reading it, which is its right.
+    });
+    child.stdin?.end(options.stdin);
+
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.timeoutMs <= MAX_TIMER_MS) timer = setTimeout(() => killGroup('timeout'), options.timeoutMs);
+  });
+}
+
+function firstLine(text: string): string | undefined {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .find((line) => line !== '');
+}

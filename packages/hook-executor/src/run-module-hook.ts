@@ -1,0 +1,246 @@
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CpuPool } from '@whitebox/parallel-core';
+import { BoundedOutput } from './bounded-output.js';
+import type { CommandHookOutcome } from './run-command-hook.js';
+
+/** What a module hook receives as its second argument. */
+export interface ModuleHookContext {
+  /** The event being run. */
+  readonly event: string;
+  /** The hook's configured id. */
+  readonly hookId: string;
+  /** The project directory (`CLAUDE_PROJECT_DIR`). */
+  readonly projectDir: string;
+  /** Aborted at the hook's timeout, the event deadline or a short-circuit. Not passed to `cpu: true` hooks. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A module hook: called with the hook input (the same object a command hook reads from stdin) and
+ * a {@link ModuleHookContext}. What it returns becomes the hook's output:
+ * - an object: printed as JSON, exactly as a command hook's stdout on exit 0;
+ * - a string: plain stdout;
+ * - `undefined` or `null`: no output;
+ * - an object with a numeric `exitCode`: a raw result `{ exitCode, stdout?, stderr? }`, e.g.
+ *   `{ exitCode: 2, stderr: 'reason' }` to block like exit 2;
+ * - a throw: a non-blocking error (exit 1) with the message on stderr; a thrown error whose
+ *   `exitCode` is 2 blocks instead.
+ */
+export type ModuleHookFunction = (input: Record<string, unknown>, context: ModuleHookContext) => unknown;
+
+/** Loads module hook functions; the server keeps one so modules stay warm. */
+export interface ModuleHookLoader {
+  /**
+   * Imports `file` (absolute) and returns its `exportName` export.
+   * @throws {Error} When the file cannot be imported or the export is not a function.
+   */
+  load(file: string, exportName: string): Promise<ModuleHookFunction>;
+}
+
+/** Options for {@link createModuleHookLoader}. */
+export interface ModuleHookLoaderOptions {
+  /**
+   * Re-import a module when its file changes (by mtime and size). ESM has no cache eviction, so each
+   * change loads a new copy; fine for a server whose hooks change now and then.
+   * @default false
+   */
+  readonly reloadOnChange?: boolean;
+}
+
+/** Creates a {@link ModuleHookLoader} that imports each module once (or once per change). */
+export function createModuleHookLoader(options: ModuleHookLoaderOptions = {}): ModuleHookLoader {
+  const cache = new Map<string, { readonly version: string; readonly module: Promise<Record<string, unknown>> }>();
+  return {
+    async load(file, exportName) {
+      let version = '';
+      if (options.reloadOnChange === true) {
+        const info = await stat(file);
+        version = `${info.mtimeMs}-${info.size}`;
+      }
+      let entry = cache.get(file);
+      if (entry === undefined || entry.version !== version) {
+        const url = pathToFileURL(file).href + (version === '' ? '' : `?v=${version}`);
+        entry = { version, module: import(url) as Promise<Record<string, unknown>> };
+        cache.set(file, entry);
+        // A failed import must be retried next time, not cached.
+        entry.module.catch(() => cache.delete(file));
+      }
+      const mod = await entry.module;
+      const fn = mod[exportName];
+      if (typeof fn !== 'function') {
+        throw new Error(`${file} has no function export "${exportName}" (found ${typeof fn})`);
+      }
+      return fn as ModuleHookFunction;
+    },
+  };
+}
+
+/** Options for {@link runModuleHook}. */
+export interface RunModuleHookOptions {
+  /** The absolute path of the module. */
+  readonly file: string;
+  /** @default 'default' */
+  readonly exportName?: string | undefined;
+  /** The hook input object. */
+  readonly input: Record<string, unknown>;
+  readonly context: Omit<ModuleHookContext, 'signal'>;
+  /** Milliseconds before the hook counts as timed out; `Infinity` for none. */
+  readonly timeoutMs: number;
+  /** Caps the rendered stdout and stderr, in bytes. */
+  readonly maxOutputBytes: number;
+  /** As for command hooks: reason `'deadline'` means a timeout, anything else a cancel. */
+  readonly signal?: AbortSignal | undefined;
+  /** Loads in-process hooks. */
+  readonly loader: ModuleHookLoader;
+  /** Present for `cpu: true` hooks: the pool to run them on. */
+  readonly cpuPool?: (() => Promise<CpuPool>) | undefined;
+  /** @default performance.now */
+  readonly now?: () => number;
+}
+
+// setTimeout fires at once for delays above 2^31 - 1 ms.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Runs a module hook in-process or, with `cpuPool`, on a worker thread, and describes the result
+ * the way {@link runCommandHook} does. In-process code cannot be killed: at a timeout its context
+ * signal is aborted and its eventual result ignored. On the pool, the thread is terminated.
+ * Never rejects.
+ */
+export async function runModuleHook(options: RunModuleHookOptions): Promise<CommandHookOutcome> {
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const startedAtEpochMs = Date.now();
+  const exportName = options.exportName ?? 'default';
+  const controller = new AbortController();
+  let stopped: 'timeout' | 'cancelled' | undefined;
+
+  const base = { exitSignal: null, startedAtEpochMs } as const;
+  const render = (raw: RawResult, extra: Partial<CommandHookOutcome> = {}): CommandHookOutcome => {
+    const stdout = cap(raw.stdout, options.maxOutputBytes);
+    const stderr = cap(raw.stderr, options.maxOutputBytes);
+    return {
+      ...base,
+      exitCode: raw.exitCode,
+      stdout: stdout.text,
+      stderr: stderr.text,
+      stdoutBytes: stdout.bytes,
+      stderrBytes: stderr.bytes,
+      durationMs: now() - started,
+      failedToStart: false,
+      ...extra,
+    };
+  };
+
+  const work = (async (): Promise<RawResult> => {
+    if (options.cpuPool) {
+      const pool = await options.cpuPool();
+      const { value } = (await pool.run(
+        { url: pathToFileURL(options.file).href, exportName, input: options.input, context: options.context },
+        { signal: controller.signal },
+      )) as { value: unknown };
+      return toRawResult(value);
+    }
+    const fn = await options.loader.load(options.file, exportName).catch((error: unknown) => {
+      throw new LoadError(error);
+    });
+    return toRawResult(await fn(options.input, { ...options.context, signal: controller.signal }));
+  })();
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stop = new Promise<'stopped'>((resolve) => {
+    const halt = (why: 'timeout' | 'cancelled'): void => {
+      stopped ??= why;
+      controller.abort(why === 'timeout' ? 'deadline' : 'cancelled');
+      resolve('stopped');
+    };
+    if (options.timeoutMs <= MAX_TIMER_MS) timer = setTimeout(() => halt('timeout'), options.timeoutMs);
+    const onAbort = (): void => halt(options.signal?.reason === 'deadline' ? 'timeout' : 'cancelled');
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    void work.finally(() => options.signal?.removeEventListener('abort', onAbort)).catch(() => undefined);
+  });
+
+  try {
+    const outcome = await Promise.race([work, stop]);
+    if (outcome === 'stopped') {
+      return render(
+        { exitCode: null, stdout: '', stderr: '' },
+        { stopped: stopped ?? 'cancelled', error: stopped === 'timeout' ? 'killed at its timeout' : 'cancelled' },
+      );
+    }
+    return render(outcome);
+  } catch (error) {
+    if (stopped !== undefined) {
+      return render({ exitCode: null, stdout: '', stderr: '' }, { stopped, error: stopped === 'timeout' ? 'killed at its timeout' : 'cancelled' });
+    }
+    if (error instanceof LoadError || isMissingExport(error)) {
+      const message = errorMessage(error instanceof LoadError ? error.cause : error);
+      return render({ exitCode: null, stdout: '', stderr: message }, { failedToStart: true, error: message });
+    }
+    const exitCode = (error as { exitCode?: unknown } | null)?.exitCode === 2 ? 2 : 1;
+    return render({ exitCode, stdout: '', stderr: errorMessage(error) });
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
+
+interface RawResult {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+class LoadError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(errorMessage(cause));
+  }
+}
+
+function isMissingExport(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'HOOK_EXPORT_MISSING' || /Cannot find module|ERR_MODULE_NOT_FOUND/.test(errorMessage(error));
+}
+
+/** Turns what a module hook returned into an exit code and output, as {@link ModuleHookFunction} describes. */
+export function toRawResult(value: unknown): RawResult {
+  if (value === undefined || value === null) return { exitCode: 0, stdout: '', stderr: '' };
+  if (typeof value === 'string') return { exitCode: 0, stdout: value, stderr: '' };
+  if (typeof value === 'object' && typeof (value as { exitCode?: unknown }).exitCode === 'number') {
+    const raw = value as { exitCode: number; stdout?: unknown; stderr?: unknown };
+    return {
+      exitCode: raw.exitCode,
+      stdout: typeof raw.stdout === 'string' ? raw.stdout : '',
+      stderr: typeof raw.stderr === 'string' ? raw.stderr : '',
+    };
+  }
+  try {
+    return { exitCode: 0, stdout: JSON.stringify(value) ?? '', stderr: '' };
+  } catch (error) {
+    return { exitCode: 1, stdout: '', stderr: `returned a value that is not JSON-serializable: ${errorMessage(error)}` };
+  }
+}
+
+function cap(text: string, maxBytes: number): { text: string; bytes: number } {
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= maxBytes) return { text, bytes };
+  const output = new BoundedOutput(maxBytes);
+  output.push(text);
+  return { text: output.text(), bytes };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The plain-JavaScript worker file `cpu: true` hooks run in. It sits in the package's `worker/`
+ * folder, which is one level up from `src/` and `bin/`, and two from `bin/chunks/`.
+ */
+export function moduleHookWorkerFile(): string {
+  const candidates = ['../worker/module-hook-worker.mjs', '../../worker/module-hook-worker.mjs'].map((relative) =>
+    fileURLToPath(new URL(relative, import.meta.url)),
+  );
+  return candidates.find((file) => existsSync(file)) ?? (candidates[0] as string);
+}
