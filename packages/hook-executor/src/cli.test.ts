@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFixtureProject, fixtureInput, isRunning, printJson, runBin } from './test-support/fixture-project.js';
 import type { FixtureProject } from './test-support/fixture-project.js';
@@ -140,6 +141,21 @@ describe('hook-executor run (bundled CLI, as Claude Code runs it)', () => {
     expect(output.systemMessage).toMatch(/^Hook typo failed to start: .*no-such-command-hx42/);
   });
 
+  it('runs module hooks in-process and on the CPU pool (cpu: true)', async () => {
+    await writeFile(
+      project.file('.claude/hooks.mjs'),
+      'import { isMainThread } from "node:worker_threads";\n' +
+        'export default (input, ctx) => `${ctx.hookId} main=${isMainThread} prompt=${input.prompt.length}`;\n',
+    );
+    const result = await run('UserPromptSubmit', PROMPT, [
+      { id: 'inline', module: 'hooks.mjs' },
+      { id: 'pooled', module: 'hooks.mjs', cpu: true },
+    ]);
+    const length = (JSON.parse(PROMPT) as { prompt: string }).prompt.length;
+    expect(result.stdout).toBe(`inline main=true prompt=${length}\npooled main=false prompt=${length}`);
+    expect(result.code).toBe(0);
+  });
+
   it('appends one timing record per hook, with no prompt text in it', async () => {
     await run('UserPromptSubmit', PROMPT, [
       { id: 'a', command: 'true' },
@@ -152,6 +168,43 @@ describe('hook-executor run (bundled CLI, as Claude Code runs it)', () => {
       ['b', 'error', 'executor-parallel', 'UserPromptSubmit'],
     ]);
     expect(log).not.toContain('marker file');
+  });
+
+  describe('with the validated-config cache (every run after the first)', () => {
+    it('gives the same results, after chains included', async () => {
+      const hooks = [
+        { id: 'first', command: printJson({ hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: 'one' } }) },
+        { id: 'second', command: 'cat > second-input.json; echo two', after: ['first'], receivesOutputs: true },
+      ];
+      const cold = await run('UserPromptSubmit', PROMPT, hooks);
+      expect(await readFile(project.file('.claude/hook-executor/config-cache.json'), 'utf8')).toContain('"source"');
+      const warm = await runBin(['run', '--event', 'UserPromptSubmit'], { input: PROMPT, cwd: project.dir });
+      expect(warm).toEqual(cold);
+      expect(JSON.parse(await readFile(project.file('second-input.json'), 'utf8')).hook_executor_outputs.first.exit_code).toBe(0);
+    });
+
+    it('stops hooks it started early when the input then fails validation', async () => {
+      await project.writeConfig({
+        events: { PreToolUse: { hooks: [{ id: 'slow', command: `echo $$ > ${project.file('hook.pid')}; sleep 5; touch ${project.file('finished')}` }] } },
+      });
+      // A first run validates the config and caches it.
+      expect((await runBin(['run', '--event', 'Stop'], { input: STOP, cwd: project.dir })).code).toBe(0);
+      const input = JSON.parse(PRE_TOOL_USE) as Record<string, unknown>;
+      delete input['tool_name'];
+      const result = await runBin(['run', '--event', 'PreToolUse'], { input: JSON.stringify(input), cwd: project.dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('tool_name: expected string');
+      expect(existsSync(project.file('finished'))).toBe(false);
+      if (existsSync(project.file('hook.pid'))) {
+        expect(isRunning(Number((await readFile(project.file('hook.pid'), 'utf8')).trim()))).toBe(false);
+      }
+    });
+
+    it('sees a changed config at once', async () => {
+      await run('UserPromptSubmit', PROMPT, [{ id: 'a', command: 'echo old' }]);
+      await project.writeConfig({ events: { UserPromptSubmit: { hooks: [{ id: 'a', command: 'echo new' }] } } });
+      expect((await runBin(['run', '--event', 'UserPromptSubmit'], { input: PROMPT, cwd: project.dir })).stdout).toBe('new');
+    });
   });
 
   describe('bad input', () => {

@@ -152,7 +152,7 @@ export async function executeEvent(options: ExecuteEventOptions): Promise<Execut
     }, Math.max(0, Math.min(block.deadline * 1000 - elapsed, 2 ** 31 - 1)));
   }
 
-  const nodes: GraphNode<HookRun>[] = selected.map((hook) => {
+  const nodes: GraphNode<Omit<HookRun, 'perfOutcome'>>[] = selected.map((hook) => {
     const after = (hook.after ?? []).filter((id) => selectedIds.has(id));
     return {
       id: hook.id,
@@ -208,19 +208,11 @@ export async function executeEvent(options: ExecuteEventOptions): Promise<Execut
           if (outcome.stopped === 'cancelled') status = 'cancelled';
         }
         const result = applyPolicies(event, hook.id, outcome, { onError, onTimeout });
-        const single = mergeHookResults(event, [result]);
-        const perfOutcome: PerfOutcome = result.timedOut
-          ? 'timeout'
-          : single.blocked
-            ? 'blocked'
-            : single.errors.length > 0
-              ? 'error'
-              : 'ok';
-        if (status !== 'cancelled' && single.blocked && block.shortCircuit === true && !stop.signal.aborted) {
+        if (block.shortCircuit === true && status !== 'cancelled' && !stop.signal.aborted && mergeHookResults(event, [result]).blocked) {
           shortCircuitedBy = hook.id;
           stop.abort('short-circuit');
         }
-        return { id: hook.id, hook, status, outcome, result, perfOutcome, startedAt: 0, finishedAt: 0, after };
+        return { id: hook.id, hook, status, outcome, result, startedAt: 0, finishedAt: 0, after };
       },
     };
   });
@@ -232,11 +224,13 @@ export async function executeEvent(options: ExecuteEventOptions): Promise<Execut
         : {}),
       now,
     });
-    const hooks = graph.nodes.map((node) => ({
-      ...(node.value as HookRun),
-      startedAt: node.startedAt,
-      finishedAt: node.finishedAt,
-    }));
+    const hooks = graph.nodes.map((node) => {
+      const run = { ...(node.value as Omit<HookRun, 'perfOutcome'>), startedAt: node.startedAt, finishedAt: node.finishedAt };
+      // Computed on first read: the server records timings after answering, off the hot path.
+      let perfOutcome: PerfOutcome | undefined;
+      Object.defineProperty(run, 'perfOutcome', { enumerable: true, get: () => (perfOutcome ??= perfOutcomeOf(event, run.result)) });
+      return run as HookRun;
+    });
     const merged = mergeHookResults(
       event,
       hooks.filter((run) => run.status !== 'cancelled').map((run) => run.result),
@@ -256,6 +250,14 @@ export async function executeEvent(options: ExecuteEventOptions): Promise<Execut
   }
 }
 
+/** How a timing record classifies one hook's result: a block, an error, a timeout or fine. */
+export function perfOutcomeOf(event: string, result: HookResult): PerfOutcome {
+  if (result.timedOut) return 'timeout';
+  const single = mergeHookResults(event, [result]);
+  if (single.blocked) return 'blocked';
+  return single.errors.length > 0 ? 'error' : 'ok';
+}
+
 function notStarted(stopped: 'timeout' | 'cancelled'): CommandHookOutcome {
   return {
     exitCode: null,
@@ -273,7 +275,7 @@ function notStarted(stopped: 'timeout' | 'cancelled'): CommandHookOutcome {
 }
 
 /** The input plus the dependencies' results under {@link RECEIVES_OUTPUTS_KEY}. */
-function withOutputs(input: Readonly<Record<string, unknown>>, depResults: ReadonlyMap<string, HookRun>): Record<string, unknown> {
+function withOutputs(input: Readonly<Record<string, unknown>>, depResults: ReadonlyMap<string, Pick<HookRun, 'outcome'>>): Record<string, unknown> {
   const outputs: Record<string, DependencyOutput> = {};
   for (const [id, run] of depResults) {
     const { outcome } = run;

@@ -5,7 +5,7 @@ import { readServerState, readToken, serverPaths } from './server-state.js';
 export const COMMAND_REPLY_HEADER = 'x-hook-executor-reply';
 
 const NOT_LISTENING = new Set(['ECONNREFUSED', 'ENOENT', 'ENOTSOCK', 'EADDRNOTAVAIL']);
-const FALLBACK_STATUSES = new Set([401, 404, 503]);
+const FALLBACK_STATUSES = new Set([400, 401, 404, 413, 415, 503]);
 
 function lost(why: string): CommandReply {
   return { exitCode: 1, stdout: '', stderr: `hook-executor: lost the connection to the resident server (${why})\n` };
@@ -63,7 +63,7 @@ export async function forwardToServer(options: ForwardToServerOptions): Promise<
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', (error) => resolve(lost(error.message)));
         res.on('end', () => {
-          // 401 (token rotated), 404 (older server), 503 (shutting down): nothing ran, run locally.
+          // Refused before anything ran (bad body, token rotated, too large, shutting down): run locally.
           if (res.statusCode !== 200) {
             return resolve(FALLBACK_STATUSES.has(res.statusCode ?? 0) ? undefined : lost(`HTTP ${res.statusCode}`));
           }

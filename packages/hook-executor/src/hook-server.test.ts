@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMAND_REPLY_HEADER } from './forward-to-server.js';
 import { startHookServer } from './hook-server.js';
 import type { HookServer } from './hook-server.js';
-import { ensureToken, serverPaths, writeServerState } from './server-state.js';
+import { ensureToken } from './ensure-token.js';
+import { serverPaths, writeServerState } from './server-state.js';
 import { BIN, createFixtureProject, fixtureInput, printJson, runBin } from './test-support/fixture-project.js';
 import type { FixtureProject } from './test-support/fixture-project.js';
 

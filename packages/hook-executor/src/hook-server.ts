@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { isHookEvent, mergeHookResults, parseHookInput, perfLogPath, WhiteboxError } from '@whitebox/core';
+import { mergeHookResults, parseHookInput, perfLogPath, WhiteboxError } from '@whitebox/core';
 import type { CpuPool } from '@whitebox/parallel-core';
 import { executeEvent } from './execute-event.js';
 import { DEFAULT_SERVER_PORT } from './executor-constants.js';
@@ -36,7 +36,7 @@ export interface HookServerOptions {
   readonly socket?: string;
   /** @default DEFAULT_MAX_BODY_BYTES */
   readonly maxBodyBytes?: number;
-  /** The environment hooks inherit. @default process.env */
+  /** The environment hooks inherit; `CLAUDE_PROJECT_DIR` is set to `projectDir`. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Diagnostics (reloads, config errors). @default nothing */
   readonly log?: (line: string) => void;
@@ -90,7 +90,9 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const expectedAuth = Buffer.from(`Bearer ${options.token}`);
   const loader = createModuleHookLoader({ reloadOnChange: true });
-  let config: ConfigState = { loaded: await loadExecutorConfig(options.configPath, { missingOk: true }), key: await statKey(options.configPath) };
+  // The server's project, not whatever CLAUDE_PROJECT_DIR the shell that started it had.
+  const hookBaseEnv = { ...(options.env ?? process.env), CLAUDE_PROJECT_DIR: options.projectDir };
+  let config: ConfigState = { loaded: await loadExecutorConfig(options.configPath, { missingOk: true }), key: statKey(options.configPath) };
   for (const warning of config.loaded.warnings) log(`warning: ${warning}`);
   let reloads = 0;
   let reloading: Promise<void> | undefined;
@@ -106,7 +108,7 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
   };
 
   const currentConfig = async (): Promise<LoadedExecutorConfig> => {
-    const key = await statKey(options.configPath);
+    const key = statKey(options.configPath);
     if (key !== config.key) {
       reloading ??= (async () => {
         try {
@@ -173,8 +175,6 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
       const reply = httpReply(blocked);
       return send(res, reply.status, reply.body);
     }
-    if (!isHookEvent(event)) log(`note: ${event} is not a hook event this version knows`);
-
     const controller = new AbortController();
     active.add(controller);
     // A client that goes away (Claude Code's own timeout) cancels its hooks.
@@ -189,21 +189,25 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
         input,
         inputText: body,
         projectDir: options.projectDir,
-        env: options.env ?? process.env,
-        cwd: await usableCwd(input['cwd'], options.projectDir),
+        env: hookBaseEnv,
+        cwd: usableCwd(input['cwd'], options.projectDir),
         signal: controller.signal,
         loader,
         cpuPool,
       });
+      if (!controller.signal.aborted) {
+        const { merged } = result;
+        if (commandReply) send(res, 200, { exitCode: merged.exitCode, stdout: merged.stdout, stderr: merged.stderr });
+        else {
+          const reply = httpReply(merged);
+          send(res, reply.status, reply.body);
+        }
+      }
+      // After the answer, so the append never adds to Claude Code's wait.
       if (loaded.config.timings !== false) {
         const problem = recordHookTimings(perfLogPath(options.projectDir), hookPerfRecords(result, { input, runner: 'executor-server' }));
         if (problem !== undefined) log(problem);
       }
-      if (controller.signal.aborted) return;
-      const { merged } = result;
-      if (commandReply) return send(res, 200, { exitCode: merged.exitCode, stdout: merged.stdout, stderr: merged.stderr });
-      const reply = httpReply(merged);
-      return send(res, reply.status, reply.body);
     } finally {
       active.delete(controller);
     }
@@ -301,9 +305,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-la
   });
 }
 
-async function statKey(file: string): Promise<string> {
+// Synchronous on purpose: one stat of a local file takes microseconds, a trip through the thread
+// pool a good part of a warm event's budget.
+function statKey(file: string): string {
   try {
-    const info = await stat(file);
+    const info = statSync(file);
     return `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
   } catch {
     return 'missing';
@@ -311,10 +317,10 @@ async function statKey(file: string): Promise<string> {
 }
 
 /** Claude Code runs hooks in its current directory, which the input's `cwd` names. */
-async function usableCwd(cwd: unknown, fallback: string): Promise<string> {
+function usableCwd(cwd: unknown, fallback: string): string {
   if (typeof cwd !== 'string' || cwd === '') return fallback;
   try {
-    return (await stat(cwd)).isDirectory() ? cwd : fallback;
+    return statSync(cwd).isDirectory() ? cwd : fallback;
   } catch {
     return fallback;
   }

@@ -25,7 +25,7 @@ export type { LoadExecutorConfigOptions, LoadedExecutorConfig } from './load-exe
 export { createExecutorJsonSchema } from './executor-json-schema.js';
 
 // The engine
-export { executeEvent, applyPolicies, DEFAULT_MAX_OUTPUT_BYTES } from './execute-event.js';
+export { executeEvent, applyPolicies, perfOutcomeOf, DEFAULT_MAX_OUTPUT_BYTES } from './execute-event.js';
 export type { ExecuteEventOptions, ExecuteEventResult, HookRun } from './execute-event.js';
 export { runCommandHook } from './run-command-hook.js';
 export type { CommandHookOutcome, CommandHookSpec, RunCommandHookOptions } from './run-command-hook.js';
@@ -50,7 +50,8 @@ export { httpReply } from './http-reply.js';
 export type { HttpReply } from './http-reply.js';
 export { forwardToServer, COMMAND_REPLY_HEADER } from './forward-to-server.js';
 export type { CommandReply, ForwardToServerOptions } from './forward-to-server.js';
-export { ensureToken, readServerState, serverPaths, SERVER_STATE_RELATIVE_DIR, TOKEN_ENV_VAR } from './server-state.js';
+export { readServerState, serverPaths, SERVER_STATE_RELATIVE_DIR, TOKEN_ENV_VAR } from './server-state.js';
+export { ensureToken } from './ensure-token.js';
 export type { ServerPaths, ServerState } from './server-state.js';
 
 // install / uninstall

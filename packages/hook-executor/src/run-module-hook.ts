@@ -47,17 +47,34 @@ export interface ModuleHookLoaderOptions {
    * @default false
    */
   readonly reloadOnChange?: boolean;
+  /**
+   * With `reloadOnChange`, look at a module's file at most this often: a `stat` per hook per event
+   * would be most of the cost of a warm module hook.
+   * @default 1000
+   */
+  readonly checkIntervalMs?: number;
+  /** Clock for `checkIntervalMs`. @default performance.now */
+  readonly now?: () => number;
 }
 
 /** Creates a {@link ModuleHookLoader} that imports each module once (or once per change). */
 export function createModuleHookLoader(options: ModuleHookLoaderOptions = {}): ModuleHookLoader {
   const cache = new Map<string, { readonly version: string; readonly module: Promise<Record<string, unknown>> }>();
+  const checked = new Map<string, { readonly at: number; readonly version: string }>();
+  const now = options.now ?? (() => performance.now());
+  const interval = options.checkIntervalMs ?? 1000;
   return {
     async load(file, exportName) {
       let version = '';
       if (options.reloadOnChange === true) {
-        const info = await stat(file);
-        version = `${info.mtimeMs}-${info.size}`;
+        const last = checked.get(file);
+        if (last !== undefined && now() - last.at < interval) {
+          version = last.version;
+        } else {
+          const info = await stat(file);
+          version = `${info.mtimeMs}-${info.size}`;
+          checked.set(file, { at: now(), version });
+        }
       }
       let entry = cache.get(file);
       if (entry === undefined || entry.version !== version) {

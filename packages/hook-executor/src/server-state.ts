@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The folder, relative to the project directory, where the server keeps its state and token. */
@@ -74,29 +73,6 @@ export function removeServerState(stateFile: string, pid = process.pid): void {
   rmSync(stateFile, { force: true });
 }
 
-/**
- * Reads the bearer token from `tokenFile`, or generates one (32 random bytes, base64url) into it
- * with mode 0600. An existing token is kept so settings and exported variables stay valid across
- * restarts; its mode is tightened to 0600 if someone loosened it.
- */
-export function ensureToken(tokenFile: string): string {
-  try {
-    const existing = readFileSync(tokenFile, 'utf8').trim();
-    if (existing.length >= 16) {
-      chmodSync(tokenFile, 0o600);
-      return existing;
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  ensureStateDir(path.dirname(tokenFile));
-  const token = randomBytes(32).toString('base64url');
-  const temporary = `${tokenFile}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${token}\n`, { mode: 0o600 });
-  renameSync(temporary, tokenFile);
-  return token;
-}
-
 /** Reads a token file; `undefined` when missing. */
 export function readToken(tokenFile: string): string | undefined {
   try {
@@ -107,7 +83,8 @@ export function readToken(tokenFile: string): string | undefined {
   }
 }
 
-function ensureStateDir(dir: string): void {
+/** Creates the state folder with mode 0700 and a `.gitignore` that keeps it out of git. */
+export function ensureStateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // The folder holds a secret: keep it out of git whatever the project's own .gitignore says.
   try {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -113,6 +114,8 @@ export async function startLlmSim(options: LlmSimOptions = {}): Promise<LlmSim> 
   const batches = new BatchStore({ engine, files, ids, simNow, timing: options.batch ?? {} });
   const apiKeys = options.apiKeys ? new Set(options.apiKeys) : null;
   const closing = new AbortController();
+  // Every request in flight listens for shutdown; hundreds at once is the point of a load simulator.
+  setMaxListeners(0, closing.signal);
   const chat: ChatContext = { engine, limiter, ids, clock, maxBodyBytes: opts.maxBodyBytes ?? 210 * 1024 * 1024 };
 
   const reset = (): void => {

@@ -7,6 +7,8 @@
 export { runSwarm, DEFAULT_WORKERS } from './run-swarm.js';
 export type { RunSwarmOptions, SwarmRun, SwarmSummary, SwarmProgress, SwarmNotice, SwarmStopReason } from './run-swarm.js';
 export { createRateLimiter } from './rate-limiter.js';
+export { createHttpFetch } from './create-http-fetch.js';
+export type { HttpFetch } from './create-http-fetch.js';
 export type { RateLimiter, RateLimiterOptions, RateLimiterStats, RateLimitMark } from './rate-limiter.js';
 
 // Tasks and results

@@ -11,6 +11,7 @@ import {
 } from '@whitebox/core';
 import type { JsonlAppender, LlmClient, PriceTable, ProviderConfig, RetryPolicy } from '@whitebox/core';
 import { runParallel } from '@whitebox/parallel-core';
+import { createHttpFetch } from './create-http-fetch.js';
 import { createRateLimiter } from './rate-limiter.js';
 import type { RateLimiter, RateLimiterStats } from './rate-limiter.js';
 import { prepareResultsFile } from './results-file.js';
@@ -87,7 +88,7 @@ export interface SwarmSummary extends SwarmProgress {
 export interface RunSwarmOptions {
   /** Where requests go; from `resolveProvider`. */
   readonly provider: ProviderConfig;
-  /** The `fetch` to use; tests inject one. @default globalThis.fetch */
+  /** The `fetch` to use; tests inject one. @default a keep-alive `node:http` fetch ({@link createHttpFetch}) */
   readonly fetch?: typeof globalThis.fetch | undefined;
   /** The model of tasks without one. @default provider.model */
   readonly model?: string | undefined;
@@ -199,8 +200,9 @@ interface Scheduled {
  * Runs every task through the provider with at most `workers` in flight, paced by RPM/TPM token
  * buckets that the provider's `x-ratelimit-*` headers correct, a global cooldown after each 429,
  * core's retry loop (every retry passes the buckets again) and per-task timeouts. Each result is
- * appended to `out` the moment its task finishes, so the run can be killed at any point and
- * resumed with the same call: finished ids are skipped, and a task that was in flight runs again.
+ * appended to `out` as whole lines in the same turn of the event loop as its task finishes, so the
+ * run can be killed at any point and resumed with the same call: finished ids are skipped, and a
+ * task that was in flight (or whose line was not written yet) runs again.
  *
  * `tasks` may be an async iterable streamed from disk; it is read one task at a time as workers
  * free up, so memory stays flat whatever the count (only the ids are kept, to catch duplicates).
@@ -235,7 +237,8 @@ export function runSwarm(tasks: Iterable<SwarmTask> | AsyncIterable<SwarmTask>, 
   const workers = options.workers ?? Math.max(1, Math.min(total ?? DEFAULT_WORKERS, DEFAULT_WORKERS));
   const defaultModel = options.model ?? options.provider.model;
   const limiter: RateLimiter = createRateLimiter({ rpm: options.rpm, tpm: options.tpm, burstSeconds: options.burstSeconds, now });
-  const baseFetch = options.fetch ?? globalThis.fetch;
+  const ownFetch = options.fetch === undefined ? createHttpFetch() : undefined;
+  const baseFetch = options.fetch ?? (ownFetch as NonNullable<typeof ownFetch>).fetch;
   const { signal, forceSignal, budgetUsd } = options;
 
   const startedAt = now();
@@ -322,14 +325,32 @@ export function runSwarm(tasks: Iterable<SwarmTask> | AsyncIterable<SwarmTask>, 
   };
 
   let appender: JsonlAppender<SwarmResult> | undefined;
+  let unwritten: SwarmResult[] = [];
+  let writeError: unknown;
+  // Results that finish in the same turn of the event loop go out in one write (whole lines, so a
+  // kill still never tears one): at hundreds of results a second, a write each costs more than the rest.
+  const flush = (): void => {
+    if (unwritten.length === 0) return;
+    const batch = unwritten;
+    unwritten = [];
+    try {
+      appender?.append(batch);
+    } catch (error) {
+      writeError ??= error;
+    }
+  };
   const record = (result: SwarmResult): void => {
-    appender?.append(result);
+    if (appender !== undefined) {
+      if (unwritten.length === 0) setImmediate(flush);
+      unwritten.push(result);
+    }
     options.onResult?.(result);
   };
 
   async function* schedule(): AsyncGenerator<Scheduled, void, undefined> {
     const ids = new Set<string>();
     for await (const raw of tasks as AsyncIterable<unknown>) {
+      if (writeError !== undefined) return;
       if (forceSignal?.aborted) {
         stopping ??= 'aborted';
         return;
@@ -446,7 +467,6 @@ export function runSwarm(tasks: Iterable<SwarmTask> | AsyncIterable<SwarmTask>, 
         if (callStartedAt !== undefined) aborted++;
         return;
       }
-      if (error instanceof WhiteboxError && error.code === 'IO') throw error;
       const failure = describeFailure(error);
       failed++;
       failures[failure.reason] = (failures[failure.reason] ?? 0) + 1;
@@ -498,10 +518,13 @@ export function runSwarm(tasks: Iterable<SwarmTask> | AsyncIterable<SwarmTask>, 
       }
       await runParallel(work, schedule(), { maxWorkers: workers });
     } finally {
+      flush();
       appender?.close();
+      ownFetch?.close();
       signal?.removeEventListener('abort', onSoft);
       forceSignal?.removeEventListener('abort', onForce);
     }
+    if (writeError !== undefined) throw writeError;
     if (inputError !== undefined) throw inputError;
     const snapshot = progress();
     const state = resume;

@@ -32,36 +32,56 @@ const TOLERANCE_MS = 1;
  * started.
  */
 export function analyzeFiring(members: readonly FiringMember[]): FiringAnalysis {
-  const sorted = [...members].sort((a, b) => a.start - b.start || a.end - b.end);
+  return analyzeFiringInPlace([...members]);
+}
+
+/**
+ * {@link analyzeFiring} without the copy: sorts `members` in place. The report calls it once per
+ * firing, up to a million times, so it avoids closures and allocates only the result.
+ */
+export function analyzeFiringInPlace(members: FiringMember[]): FiringAnalysis {
+  members.sort(byStart);
+  const n = members.length;
   let first = Infinity;
   let last = -Infinity;
+  let lastIndex = -1;
   let slowest = 0;
   let sequential = false;
   let maxEnd = -Infinity;
-  for (const m of sorted) {
-    if (maxEnd !== -Infinity && m.start >= maxEnd - TOLERANCE_MS) sequential = true;
+  for (let i = 0; i < n; i++) {
+    const m = members[i]!;
+    if (i > 0 && m.start >= maxEnd - TOLERANCE_MS) sequential = true;
     if (m.end > maxEnd) maxEnd = m.end;
     if (m.start < first) first = m.start;
-    if (m.end > last) last = m.end;
+    if (m.end > last) {
+      last = m.end;
+      lastIndex = i;
+    }
     if (m.end - m.start > slowest) slowest = m.end - m.start;
   }
-  const wall = sorted.length === 0 ? 0 : last - first;
+  const hooks: string[] = new Array<string>(n);
+  for (let i = 0; i < n; i++) hooks[i] = members[i]!.hook;
+  if (n === 0) return { wall: 0, criticalPath: [], sequential: false, savable: 0, hooks };
+  const wall = last - first;
+  if (!sequential) return { wall, criticalPath: [members[lastIndex]!.hook], sequential, savable: 0, hooks };
 
-  const path: FiringMember[] = [];
-  let current = sorted.reduce<FiringMember | undefined>((best, m) => (best === undefined || m.end > best.end ? m : best), undefined);
-  while (current !== undefined) {
-    path.unshift(current);
-    const before: number = current.start + TOLERANCE_MS;
-    current = sorted.reduce<FiringMember | undefined>(
-      (best, m) => (m.end <= before && !path.includes(m) && (best === undefined || m.end > best.end) ? m : best),
-      undefined,
-    );
+  const path: string[] = [];
+  const used = new Set<number>();
+  let current = lastIndex;
+  while (current !== -1) {
+    path.unshift(members[current]!.hook);
+    used.add(current);
+    const before = members[current]!.start + TOLERANCE_MS;
+    let best = -1;
+    for (let i = 0; i < n; i++) {
+      if (used.has(i) || members[i]!.end > before) continue;
+      if (best === -1 || members[i]!.end > members[best]!.end) best = i;
+    }
+    current = best;
   }
-  return {
-    wall,
-    criticalPath: path.map((m) => m.hook),
-    sequential,
-    savable: sequential ? Math.max(0, wall - slowest) : 0,
-    hooks: sorted.map((m) => m.hook),
-  };
+  return { wall, criticalPath: path, sequential, savable: Math.max(0, wall - slowest), hooks };
+}
+
+function byStart(a: FiringMember, b: FiringMember): number {
+  return a.start - b.start || a.end - b.end;
 }

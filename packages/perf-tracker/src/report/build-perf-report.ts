@@ -31,16 +31,17 @@ export async function buildPerfReport(options: BuildPerfReportOptions): Promise<
   let invalid = 0;
   let duplicates = 0;
   const keys = new Set<string>();
+  const parsed = { start: NaN };
   const read = await forEachJsonLine(
     file,
     (value) => {
-      const record = checkPerfRecord(value);
+      const record = checkPerfRecord(value, parsed);
       if (record === 'unknown-version') unknownVersion += 1;
       else if (record === 'invalid') invalid += 1;
       else if (record.key !== undefined && keys.has(record.key)) duplicates += 1;
       else {
         if (record.key !== undefined) keys.add(record.key);
-        aggregator.add(record);
+        aggregator.add(record, parsed.start);
       }
     },
     options.signal ? { signal: options.signal } : {},

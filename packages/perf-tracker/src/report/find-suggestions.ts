@@ -39,7 +39,7 @@ export function findSuggestions(input: FindSuggestionsInput): Suggestion[] {
         event: h.event,
         hooks: [h.hook],
         message: `Speed up ${h.hook} on ${h.event}: its p95 of ${formatMs(h.p95)} is over the ${formatMs(budgetMs)} budget. Make it faster, narrow its matcher, or mark it "async": true if it only observes.`,
-        evidence: `${h.count} runs: p50 ${formatMs(h.p50)}, p95 ${formatMs(h.p95)}, p99 ${formatMs(h.p99)}, max ${formatMs(h.max)}, ${formatMs(h.total)} in total (${formatShare(h.share)} of ${h.event} hook time).`,
+        evidence: `${h.count.toLocaleString('en')} runs: p50 ${formatMs(h.p50)}, p95 ${formatMs(h.p95)}, p99 ${formatMs(h.p99)}, max ${formatMs(h.max)}, ${formatMs(h.total)} in total (${formatShare(h.share)} of ${h.event} hook time).`,
       });
     }
 
@@ -54,7 +54,7 @@ export function findSuggestions(input: FindSuggestionsInput): Suggestion[] {
           event: h.event,
           hooks: [h.hook],
           message: `${h.hook} on ${h.event} never blocked or failed: if it only observes, mark it "async": true so it stops holding up ${h.event}, or remove it.`,
-          evidence: `All ${h.count} runs ended "ok"; they cost ${formatMs(h.total)} (p50 ${formatMs(h.p50)}).`,
+          evidence: `All ${h.count.toLocaleString('en')} runs ended "ok"; they cost ${formatMs(h.total)} (p50 ${formatMs(h.p50)}).`,
         });
       } else if (outcome === 'error' || outcome === 'blocked') {
         suggestions.push({

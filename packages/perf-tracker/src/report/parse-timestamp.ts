@@ -1,34 +1,49 @@
-let cachedPrefix = '';
-let cachedBase = NaN;
+let cachedDay = '';
+let cachedDayStart = NaN;
 
 /**
- * `Date.parse` for record timestamps, fast for the canonical `YYYY-MM-DDTHH:MM:SS.sssZ` that every
- * writer produces: records arrive in time order, so the date-to-minute prefix is parsed once and
- * reused, and only seconds and milliseconds are read per record (`Date.parse` alone costs about
- * 0.3 µs, a tenth of a report's budget per record). Anything else goes to `Date.parse`.
+ * `Date.parse` for record timestamps, fast for the canonical `YYYY-MM-DDTHH:MM:SS(.sss)Z` that
+ * every writer produces: records arrive in time order, so each day is parsed once and the time of
+ * day is read digit by digit (`Date.parse` alone costs about 0.3 µs, a tenth of a report's budget
+ * per record). Anything else goes to `Date.parse`.
  *
  * @returns Epoch milliseconds, or NaN when `ts` is not a date.
  */
 export function parseTimestamp(ts: string): number {
   const length = ts.length;
-  // 2026-11-27T10:00:00Z (20) or 2026-11-27T10:00:00.000Z (24)
-  if ((length === 20 || length === 24) && ts.charCodeAt(length - 1) === 90 && ts.charCodeAt(16) === 58) {
-    if (!ts.startsWith(cachedPrefix) || cachedPrefix === '') {
-      cachedPrefix = ts.slice(0, 16);
-      cachedBase = Date.parse(`${cachedPrefix}:00Z`);
-    }
-    const s1 = ts.charCodeAt(17) - 48;
-    const s2 = ts.charCodeAt(18) - 48;
-    if (s1 >= 0 && s1 <= 5 && s2 >= 0 && s2 <= 9) {
-      const seconds = s1 * 10 + s2;
-      if (length === 20) return cachedBase + seconds * 1000;
-      const m1 = ts.charCodeAt(20) - 48;
-      const m2 = ts.charCodeAt(21) - 48;
-      const m3 = ts.charCodeAt(22) - 48;
-      if (ts.charCodeAt(19) === 46 && m1 >= 0 && m1 <= 9 && m2 >= 0 && m2 <= 9 && m3 >= 0 && m3 <= 9) {
-        return cachedBase + seconds * 1000 + m1 * 100 + m2 * 10 + m3;
+  if (
+    (length === 20 || (length === 24 && ts.charCodeAt(19) === 46)) &&
+    ts.charCodeAt(length - 1) === 90 &&
+    ts.charCodeAt(10) === 84 &&
+    ts.charCodeAt(13) === 58 &&
+    ts.charCodeAt(16) === 58
+  ) {
+    const hours = twoDigits(ts, 11);
+    const minutes = twoDigits(ts, 14);
+    const seconds = twoDigits(ts, 17);
+    const millis = length === 24 ? threeDigits(ts, 20) : 0;
+    if (hours < 24 && minutes < 60 && seconds < 60 && millis >= 0) {
+      if (!ts.startsWith(cachedDay) || cachedDay === '') {
+        cachedDay = ts.slice(0, 10);
+        cachedDayStart = Date.parse(`${cachedDay}T00:00:00Z`);
       }
+      return cachedDayStart + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
     }
   }
   return Date.parse(ts);
+}
+
+/** Two ASCII digits at `at`, or 99 when they are not digits. */
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : 99;
+}
+
+/** Three ASCII digits at `at`, or -1 when they are not digits. */
+function threeDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  const c = text.charCodeAt(at + 2) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 && c >= 0 && c <= 9 ? a * 100 + b * 10 + c : -1;
 }

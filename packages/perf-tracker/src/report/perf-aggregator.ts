@@ -1,5 +1,5 @@
 import type { PerfOutcome, PerfRecord } from '@whitebox/core';
-import { analyzeFiring } from './analyze-firing.js';
+import { analyzeFiringInPlace } from './analyze-firing.js';
 import type { FiringMember } from './analyze-firing.js';
 import { findSuggestions } from './find-suggestions.js';
 import { LatencyHistogram } from './latency-histogram.js';
@@ -35,8 +35,12 @@ export interface PerfAggregatorOptions {
 
 /** Feeds records one at a time into a report; see {@link createPerfAggregator}. */
 export interface PerfAggregator {
-  /** Adds one validated record; records outside both periods are ignored. */
-  add(record: PerfRecord): void;
+  /**
+   * Adds one validated record; records outside both periods are ignored.
+   *
+   * @param start - `record.ts` in epoch ms, when the caller has already parsed it.
+   */
+  add(record: PerfRecord, start?: number): void;
   /** Closes open firings and builds the report. */
   finish(input: Omit<ReportInput, 'records' | 'previousRecords'>): PerfReport;
 }
@@ -192,10 +196,31 @@ export function createPerfAggregator(options: PerfAggregatorOptions): PerfAggreg
       firing.stats.critical += 1;
       return;
     }
-    const runs: FiringRun[] = [{ hook: firing.hook, start: firing.start, end: firing.end, stats: firing.stats }, ...firing.more];
-    const analysis = analyzeFiring(runs);
+    const runs = firing.more;
+    runs.push({ hook: firing.hook, start: firing.start, end: firing.end, stats: firing.stats });
+    // Most firings are parallel (Claude Code starts every hook at once): one pass finds the wall
+    // time and the hook that finished last, without building an analysis.
+    let first = Infinity;
+    let last: FiringRun = runs[0]!;
+    for (const run of runs) {
+      if (run.start < first) first = run.start;
+      if (run.end > last.end) last = run;
+    }
+    if (!hasGap(runs)) {
+      const wall = last.end - first;
+      stats.wall.record(wall);
+      const path = stats.paths.get(last.hook);
+      if (path === undefined) stats.paths.set(last.hook, { hooks: [last.hook], firings: 1, wallTotal: wall });
+      else {
+        path.firings += 1;
+        path.wallTotal += wall;
+      }
+      last.stats.critical += 1;
+      return;
+    }
+    const analysis = analyzeFiringInPlace(runs);
     stats.wall.record(analysis.wall);
-    const pathKey = analysis.criticalPath.join('\u0000');
+    const pathKey = analysis.criticalPath.length === 1 ? analysis.criticalPath[0]! : analysis.criticalPath.join('\u0000');
     const path = stats.paths.get(pathKey);
     if (path === undefined) stats.paths.set(pathKey, { hooks: analysis.criticalPath, firings: 1, wallTotal: analysis.wall });
     else {
@@ -278,10 +303,10 @@ export function createPerfAggregator(options: PerfAggregatorOptions): PerfAggreg
   };
 
   return {
-    add(record) {
+    add(record, parsedStart) {
       if (options.event !== undefined && record.event !== options.event) return;
       if (options.hook !== undefined && (record.kind !== 'hook' || record.hook !== options.hook)) return;
-      const start = parseTimestamp(record.ts);
+      const start = parsedStart ?? parseTimestamp(record.ts);
       if (!(start <= until && start >= previousSince)) return;
       if (start < since) {
         previousRecords += 1;
@@ -361,6 +386,25 @@ export function createPerfAggregator(options: PerfAggregatorOptions): PerfAggreg
       })),
     };
   }
+}
+
+/**
+ * True when some run started only after every earlier-starting run had ended: the firing was at
+ * least partly sequential, and needs the full analysis.
+ */
+function hasGap(runs: FiringRun[]): boolean {
+  runs.sort(byStart);
+  let maxEnd = runs[0]!.end;
+  for (let i = 1; i < runs.length; i++) {
+    const run = runs[i]!;
+    if (run.start >= maxEnd - 1) return true;
+    if (run.end > maxEnd) maxEnd = run.end;
+  }
+  return false;
+}
+
+function byStart(a: FiringRun, b: FiringRun): number {
+  return a.start - b.start || a.end - b.end;
 }
 
 function labelOf(stats: HookStats): string {

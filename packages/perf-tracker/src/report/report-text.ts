@@ -40,7 +40,7 @@ export function emptyHint(report: PerfReport): string {
 }
 
 /** Column headings of the hook table. */
-export const HOOK_COLUMNS = ['Event', 'Hook', 'Runs', 'p50', 'p95', 'p99', 'Max', 'Total', 'Fail', 'Timeout', 'Share', 'Critical', 'p95 trend'] as const;
+export const HOOK_COLUMNS = ['Event', 'Hook', 'Runs', 'p50', 'p95', 'p99', 'Max', 'Total', 'Fail', 'Timeout', 'Blocked', 'Share', 'Critical', 'p95 trend'] as const;
 
 /** One hook row as cells. */
 export function hookCells(h: HookRow): string[] {
@@ -55,6 +55,7 @@ export function hookCells(h: HookRow): string[] {
     formatMs(h.total),
     String(h.failures),
     String(h.timeouts),
+    String(h.blocked),
     formatShare(h.share),
     formatShare(h.critical),
     h.previous === undefined ? 'new' : `${formatChange(h.p95Change)} (was ${formatMs(h.previous.p95)})`,

@@ -104,6 +104,9 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
         });
       }
     }
+    // Each schema validates once in this process, so compiling zod's fast validators (it reads this
+    // global config when schemas are built, at load) costs more than it saves: about 10 ms.
+    (globalThis as { __zod_globalConfig?: Record<string, unknown> }).__zod_globalConfig ??= { jitless: true };
     const { runLocally } = await import('./run-locally.js');
     return await runLocally({
       event: options.event,
@@ -134,12 +137,20 @@ function readConfigText(file: string): string | undefined {
   }
 }
 
-/** stdin as this event's input object, without validating its fields (that comes next); else `undefined`. */
+const COMMON_FIELDS = ['session_id', 'transcript_path', 'cwd'] as const;
+
+/**
+ * stdin as this event's input object when it is one at first sight: JSON, the right
+ * `hook_event_name`, the common fields. The event's own fields are validated next, while the first
+ * hooks run; `undefined` sends everything through validation first.
+ */
 function quickParse(text: string, event: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-    return (value as Record<string, unknown>)['hook_event_name'] === event ? (value as Record<string, unknown>) : undefined;
+    const record = value as Record<string, unknown>;
+    if (record['hook_event_name'] !== event || COMMON_FIELDS.some((field) => typeof record[field] !== 'string')) return undefined;
+    return record;
   } catch {
     return undefined;
   }

@@ -1,9 +1,11 @@
+import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { WhiteboxError } from '@whitebox/core';
 import { EXECUTOR_CONFIG_RELATIVE_PATH } from '../../executor-constants.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_SERVER_PORT, startHookServer } from '../../hook-server.js';
 import { loadExecutorConfig } from '../../load-executor-config.js';
-import { ensureToken, readServerState, removeServerState, serverPaths, TOKEN_ENV_VAR, writeServerState } from '../../server-state.js';
+import { ensureToken } from '../../ensure-token.js';
+import { readServerState, removeServerState, serverPaths, TOKEN_ENV_VAR, writeServerState } from '../../server-state.js';
 
 /** Options of `hook-executor serve`. */
 export interface ServeOptions {
@@ -41,6 +43,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const host = options.host ?? fileServer.host ?? '127.0.0.1';
   const port = options.port ?? fileServer.port ?? DEFAULT_SERVER_PORT;
   const socket = options.socket ?? fileServer.socket;
+  if (socket !== undefined) removeStaleSocket(path.resolve(socket));
   const tokenFile = path.resolve(options.tokenFile ?? paths.tokenFile);
   const token = ensureToken(tokenFile);
   if (socket === undefined && !LOOPBACK.has(host)) {
@@ -88,6 +91,15 @@ export async function serve(options: ServeOptions): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** A socket file left by a server that died would make listen() fail with EADDRINUSE. */
+function removeStaleSocket(socket: string): void {
+  try {
+    if (statSync(socket).isSocket()) rmSync(socket);
+  } catch {
+    // missing: nothing to remove
+  }
 }
 
 function isAlive(pid: number): boolean {

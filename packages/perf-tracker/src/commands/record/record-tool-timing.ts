@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import type * as Crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { PerfRecord } from '@whitebox/core';
 import { appendPerfLine } from '../../hook-runtime/append-perf-line.js';
@@ -97,7 +98,10 @@ export function recordToolTiming(options: RecordToolTimingOptions): RecordToolTi
 
 /** Ids come from Claude Code, but a path must never be steered by input: odd ones are hashed. */
 function safeName(id: string): string {
-  return /^[\w.-]{1,100}$/.test(id) && !id.startsWith('.') ? id : createHash('sha256').update(id).digest('hex').slice(0, 32);
+  if (/^[\w.-]{1,100}$/.test(id) && !id.startsWith('.')) return id;
+  // Loaded only for odd ids: node:crypto costs a millisecond or two on a hook that runs twice per tool call.
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof Crypto;
+  return createHash('sha256').update(id).digest('hex').slice(0, 32);
 }
 
 function sweepStaleSessions(stateDir: string, now: number, staleAfterMs: number): void {

@@ -1,7 +1,5 @@
-import { constants } from 'node:os';
 import type { PerfOutcome, PerfRecord } from '@whitebox/core';
 import { appendPerfLine } from '../../hook-runtime/append-perf-line.js';
-import { commandHookId } from '../../hook-runtime/command-hook-id.js';
 import { resolvePerfLog } from '../../hook-runtime/resolve-perf-log.js';
 import { summarizeHookInput } from '../../hook-runtime/summarize-hook-input.js';
 import type { WrapArgs } from './parse-wrap-args.js';
@@ -31,7 +29,7 @@ export interface WrappedRun {
  * the signal that killed it. A failure to record is silent (set `PERF_TRACKER_DEBUG=1` to see it),
  * because stderr text reaches the model when a hook blocks.
  */
-export function finishWrap(run: WrappedRun): number | Promise<number> {
+export async function finishWrap(run: WrappedRun): Promise<number> {
   const { args, signal, spawnError } = run;
   let exitCode = run.code ?? 1;
   if (spawnError !== undefined) {
@@ -45,7 +43,8 @@ export function finishWrap(run: WrappedRun): number | Promise<number> {
     session_id: summary.session_id ?? 'unknown',
     event: summary.event ?? args.event ?? 'unknown',
     kind: 'hook',
-    hook: args.id ?? commandHookId(args.command.join(' ')),
+    // node:crypto costs a millisecond or two to load; a hook with an --id never needs it.
+    hook: args.id ?? (await import('../../hook-runtime/command-hook-id.js')).commandHookId(args.command.join(' ')),
     duration_ms: Math.round(run.durationMs * 100) / 100,
     outcome: outcomeOf({ code: exitCode, signal, forwarded: run.forwarded, stdout: run.stdout }),
     runner: 'single',
@@ -98,8 +97,9 @@ export function stdoutBlocks(stdout: Buffer): boolean {
 }
 
 /** Ends this process by `signal`, as the child ended, so the caller sees the same wait status. */
-function dieLike(signal: NodeJS.Signals): Promise<number> {
+async function dieLike(signal: NodeJS.Signals): Promise<number> {
   process.kill(process.pid, signal);
   // Still here: the signal is one whose default action does not terminate; use the shell's code.
+  const { constants } = await import('node:os');
   return new Promise((resolve) => setImmediate(() => resolve(128 + (constants.signals[signal] ?? 0))));
 }

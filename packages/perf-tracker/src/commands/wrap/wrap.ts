@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { isatty } from 'node:tty';
+import { finishWrap } from './finish-wrap.js';
 import { commandToSpawn, parseWrapArgs } from './parse-wrap-args.js';
 
 /** How much of stdin is kept to find the session and event; the rest only streams through. */
@@ -16,8 +17,9 @@ const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGH
  * copy can be read: stdin for the session and event, stdout for a JSON block decision. Neither copy
  * is stored. A child killed by a signal makes the wrapper die by the same signal.
  *
- * Only what starting the child needs is loaded before it starts; the record's code (hashing,
- * parsing, the file write) loads while the child runs, so it adds nothing to the hook's latency.
+ * It loads nothing heavy: no yargs, zod or `@whitebox/core`, and `node:crypto` only when the
+ * command has no `--id` to record, since everything the wrapper does competes with the hook for
+ * CPU on a busy machine.
  *
  * @returns The exit code to end with.
  */
@@ -37,7 +39,6 @@ export async function wrapMain(argv: readonly string[]): Promise<number> {
   const { file, args: childArgs } = commandToSpawn(args.command);
   const pipeStdin = !isatty(0);
   const child = spawn(file, childArgs, { stdio: [pipeStdin ? 'pipe' : 'inherit', 'pipe', 'inherit'] });
-  const finishing = import('./finish-wrap.js');
 
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: NodeJS.ErrnoException }>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => resolve({ code: null, signal: null, spawnError: error }));
@@ -102,7 +103,6 @@ export async function wrapMain(argv: readonly string[]): Promise<number> {
   // The child is gone: stop waiting for the rest of our stdin, or the process would linger.
   input?.destroy();
 
-  const { finishWrap } = await finishing;
   return finishWrap({
     args,
     ts,

@@ -202,7 +202,7 @@ async function runLive(args: RunArgs, context: CliContext, setup: RunSetup & { r
 
   if (args.json) stdout.write(`${JSON.stringify({ ...summary, resume: summary.resume === undefined ? undefined : { ...summary.resume, skip: summary.resume.skip.size } }, null, 2)}\n`);
   const finished = summary.done + summary.failed;
-  const notStarted = Math.max(0, check.count - summary.skipped - finished - summary.aborted);
+  const notStarted = Math.max(0, (summary.pending ?? check.count) - finished - summary.aborted);
   const seconds = summary.elapsedMs / 1000;
   say(
     `swarm: ${finished} finished in ${seconds.toFixed(1)} s (${summary.ratePerSecond.toFixed(1)}/s): ${c.green(`${summary.done} done`)}, ` +
