@@ -185,14 +185,6 @@ export { estimateTokens, estimateUsage } from './llm/usage-estimate.js';
 export { redactSecrets } from './llm/redact-secrets.js';
 
 // Timing records (perf-tracker and hook-executor write them)
-export {
-  PERF_RECORD_VERSION,
-  PERF_LOG_RELATIVE_PATH,
-  PerfRecordSchema,
-  PerfOutcomeSchema,
-  PerfRunnerSchema,
-  hookIdForCommand,
-  perfLogPath,
-  appendPerfRecords,
-} from './perf-record.js';
+export { PERF_RECORD_VERSION, PerfRecordSchema, PerfOutcomeSchema, PerfRunnerSchema, appendPerfRecords } from './perf-record.js';
+export { PERF_LOG_RELATIVE_PATH, hookIdForCommand, perfLogPath } from './perf-log.js';
 export type { PerfRecord, PerfOutcome, PerfRunner } from './perf-record.js';

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendPerfRecords, hookIdForCommand, perfLogPath, PerfRecordSchema, type PerfRecord } from './perf-record.js';
+import { hookIdForCommand, perfLogPath } from './perf-log.js';
+import { appendPerfRecords, PerfRecordSchema, type PerfRecord } from './perf-record.js';
 
 const record: PerfRecord = {
   v: 1,

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import path from 'node:path';
 import { z } from 'zod';
 import { WhiteboxError } from './errors.js';
 import { formatZodIssues } from './format-zod-issues.js';
@@ -7,9 +5,6 @@ import { appendJsonlSync } from './jsonl-appender.js';
 
 /** The record format's version; readers skip records with another `v` and count them. */
 export const PERF_RECORD_VERSION = 1;
-
-/** Where timings live, relative to the project directory. */
-export const PERF_LOG_RELATIVE_PATH = '.claude/memory/hook_performance.jsonl';
 
 /** What became of a timed hook or tool call. */
 export const PerfOutcomeSchema = z.enum(['ok', 'blocked', 'error', 'timeout']);
@@ -36,7 +31,7 @@ export const PerfRecordSchema = z.looseObject({
   event: z.string(),
   /** `hook` for a hook's run, `tool` for a tool call's latency. */
   kind: z.enum(['hook', 'tool']),
-  /** The hook's configured id, or `cmd:<hash>` of its command (see {@link hookIdForCommand}). */
+  /** The hook's configured id, or `cmd:<hash>` of its command (see `hookIdForCommand`). */
   hook: z.string().optional(),
   duration_ms: z.number().nonnegative(),
   outcome: PerfOutcomeSchema,
@@ -57,21 +52,6 @@ export type PerfOutcome = z.infer<typeof PerfOutcomeSchema>;
 
 /** A runner name. */
 export type PerfRunner = z.infer<typeof PerfRunnerSchema>;
-
-/**
- * Names a hook that has no id by a short hash of its command, so records group by hook without
- * storing the command line (which may carry paths, tokens or arguments).
- *
- * @example hookIdForCommand('node ~/.claude/hooks/lint.js') // 'cmd:3f2a9c1d0b7e'
- */
-export function hookIdForCommand(command: string): string {
-  return `cmd:${createHash('sha256').update(command).digest('hex').slice(0, 12)}`;
-}
-
-/** The timing log of a project: `<projectDir>/.claude/memory/hook_performance.jsonl`. */
-export function perfLogPath(projectDir: string): string {
-  return path.join(projectDir, PERF_LOG_RELATIVE_PATH);
-}
 
 /**
  * Appends timing records as whole lines in one write, safe beside other processes appending to the

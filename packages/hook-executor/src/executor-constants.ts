@@ -34,3 +34,12 @@ export const EXECUTOR_SCHEMA_REF = '../node_modules/@whitebox/hook-executor/sche
 
 /** Bytes kept of each hook's stdout and stderr unless the config says otherwise. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 1_048_576;
+
+/** The request header that asks the server for a command-hook reply (exit code, stdout, stderr). */
+export const COMMAND_REPLY_HEADER = 'x-hook-executor-reply';
+
+/** The validated-config cache's format version; bump when validation changes what a config means. */
+export const CONFIG_CACHE_VERSION = 1;
+
+/** The validated-config cache, relative to the project directory. */
+export const CONFIG_CACHE_RELATIVE_PATH = '.claude/hook-executor/config-cache.json';

@@ -1,8 +1,8 @@
 import path from 'node:path';
+import { COMMAND_REPLY_HEADER } from './executor-constants.js';
 import { readServerState, readToken, serverPaths } from './server-state.js';
 
-/** The request header that asks the server for a command-hook reply (exit code, stdout, stderr). */
-export const COMMAND_REPLY_HEADER = 'x-hook-executor-reply';
+export { COMMAND_REPLY_HEADER };
 
 const NOT_LISTENING = new Set(['ECONNREFUSED', 'ENOENT', 'ENOTSOCK', 'EADDRNOTAVAIL']);
 const FALLBACK_STATUSES = new Set([400, 401, 404, 413, 415, 503]);

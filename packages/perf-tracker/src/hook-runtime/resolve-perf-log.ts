@@ -1,7 +1,6 @@
 import path from 'node:path';
+import { PERF_LOG_RELATIVE_PATH } from '@whitebox/core';
 
-/** Core's `PERF_LOG_RELATIVE_PATH`, copied for the lean hook path; a test keeps them equal. */
-export const PERF_LOG_FILE = '.claude/memory/hook_performance.jsonl';
 
 /** Where {@link resolvePerfLog} looks. */
 export interface ResolvePerfLogOptions {
@@ -24,5 +23,5 @@ export function resolvePerfLog(options: ResolvePerfLogOptions = {}): string {
   if (options.log !== undefined && options.log !== '') return path.resolve(cwd, options.log);
   const env = options.env ?? process.env;
   const project = options.projectDir || env['CLAUDE_PROJECT_DIR'] || cwd;
-  return path.resolve(cwd, project, PERF_LOG_FILE);
+  return path.resolve(cwd, project, PERF_LOG_RELATIVE_PATH);
 }

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { readCachedConfig } from '../../config-cache.js';
 import { EXECUTOR_CONFIG_RELATIVE_PATH } from '../../executor-constants.js';
 import { forwardToServer } from '../../forward-to-server.js';
+import type { ExecutorConfig } from '../../executor-config.js';
 import type { CommandHookOutcome } from '../../run-command-hook.js';
-import { readStdin, StdinError } from '../../read-stdin.js';
+import { readStdin, readStdinSync, StdinError } from '../../read-stdin.js';
 
 /** Where `run` writes; injectable for tests. */
 export interface RunIo {
@@ -52,7 +53,7 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
   let stdinText: string;
   let stdinProblem: string | undefined;
   try {
-    stdinText = await readStdin(io.stdin);
+    stdinText = (options.io === undefined ? readStdinSync() : undefined) ?? (await readStdin(io.stdin));
   } catch (error) {
     if (!(error instanceof StdinError)) throw error;
     stdinText = '';
@@ -68,6 +69,17 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
     }
   }
 
+  const configText = readConfigText(configPath);
+  let cached: ExecutorConfig | undefined;
+  let input: Record<string, unknown> | undefined;
+  if (configText !== undefined && stdinProblem === undefined) {
+    cached = readCachedConfig(projectDir, configPath, configText);
+    input = quickParse(stdinText, options.event);
+    const block = cached?.events[options.event];
+    // Nothing configured for this event: nothing to run, validate or print.
+    if (cached !== undefined && input !== undefined && (block === undefined || block.hooks.length === 0)) return 0;
+  }
+
   // Hooks run in their own process groups, out of reach of a signal sent to ours: pass it on.
   const stop = new AbortController();
   // Every running hook listens on it; 21 hooks would trip Node's leak warning at 10.
@@ -79,30 +91,21 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);
   try {
-    const configText = readConfigText(configPath);
+    const block = cached?.events[options.event];
     let prestarted: Map<string, Promise<CommandHookOutcome>> | undefined;
-    let cacheHit = false;
-    if (configText !== undefined && stdinProblem === undefined) {
-      const cached = readCachedConfig(projectDir, configPath, configText);
-      const input = quickParse(stdinText, options.event);
-      cacheHit = cached !== undefined;
-      if (cached !== undefined && input !== undefined) {
-        const block = cached.events[options.event];
-        // Nothing configured for this event: nothing to run, validate or print.
-        if (block === undefined || block.hooks.length === 0) return 0;
-        const { prestartHooks } = await import('../../prestart-hooks.js');
-        prestarted = prestartHooks({
-          block,
-          event: options.event,
-          configDir: path.dirname(configPath),
-          input,
-          inputText: stdinText,
-          projectDir,
-          env,
-          maxOutputBytes: cached.maxOutputBytes,
-          signal: stop.signal,
-        });
-      }
+    if (block !== undefined && input !== undefined) {
+      const { prestartHooks } = await import('../../prestart-hooks.js');
+      prestarted = prestartHooks({
+        block,
+        event: options.event,
+        configDir: path.dirname(configPath),
+        input,
+        inputText: stdinText,
+        projectDir,
+        env,
+        maxOutputBytes: cached?.maxOutputBytes,
+        signal: stop.signal,
+      });
     }
     // Each schema validates once in this process, so compiling zod's fast validators (it reads this
     // global config when schemas are built, at load) costs more than it saves: about 10 ms.
@@ -112,7 +115,7 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
       event: options.event,
       configPath,
       configText,
-      cacheHit,
+      cacheHit: cached !== undefined,
       projectDir,
       stdinText,
       stdinProblem,

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseHookInput, perfLogPath, WhiteboxError } from '@whitebox/core';
 import type { CpuPool } from '@whitebox/parallel-core';
-import { writeConfigCache } from '../../config-cache.js';
+import { writeConfigCache } from '../../write-config-cache.js';
 import { executeEvent } from '../../execute-event.js';
 import { hookPerfRecords, recordHookTimings } from '../../hook-perf-records.js';
 import { parseExecutorConfig } from '../../load-executor-config.js';

@@ -3,7 +3,7 @@ import type * as Crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { PerfRecord } from '@whitebox/core';
-import { appendPerfLine } from '../../hook-runtime/append-perf-line.js';
+import { appendJsonlSync } from '@whitebox/core';
 import { summarizeHookInput } from '../../hook-runtime/summarize-hook-input.js';
 
 /** Options for {@link recordToolTiming}. */
@@ -92,7 +92,7 @@ export function recordToolTiming(options: RecordToolTimingOptions): RecordToolTi
     ...(input.tool_name === undefined ? {} : { tool_name: input.tool_name }),
     tool_use_id: toolUseId,
   };
-  appendPerfLine(options.logFile, record);
+  appendJsonlSync(options.logFile, record);
   return { status: 'recorded', record };
 }
 

@@ -1,5 +1,5 @@
 import type { PerfOutcome, PerfRecord } from '@whitebox/core';
-import { appendPerfLine } from '../../hook-runtime/append-perf-line.js';
+import { appendJsonlSync, hookIdForCommand } from '@whitebox/core';
 import { resolvePerfLog } from '../../hook-runtime/resolve-perf-log.js';
 import { summarizeHookInput } from '../../hook-runtime/summarize-hook-input.js';
 import type { WrapArgs } from './parse-wrap-args.js';
@@ -44,7 +44,7 @@ export async function finishWrap(run: WrappedRun): Promise<number> {
     event: summary.event ?? args.event ?? 'unknown',
     kind: 'hook',
     // node:crypto costs a millisecond or two to load; a hook with an --id never needs it.
-    hook: args.id ?? (await import('../../hook-runtime/command-hook-id.js')).commandHookId(args.command.join(' ')),
+    hook: args.id ?? hookIdForCommand(args.command.join(' ')),
     duration_ms: Math.round(run.durationMs * 100) / 100,
     outcome: outcomeOf({ code: exitCode, signal, forwarded: run.forwarded, stdout: run.stdout }),
     runner: 'single',
@@ -53,7 +53,7 @@ export async function finishWrap(run: WrappedRun): Promise<number> {
     exit_code: signal === null ? exitCode : null,
   };
   try {
-    appendPerfLine(resolvePerfLog({ log: args.log, projectDir: args.projectDir }), record);
+    appendJsonlSync(resolvePerfLog({ log: args.log, projectDir: args.projectDir }), record);
   } catch (error) {
     if (process.env['PERF_TRACKER_DEBUG']) process.stderr.write(`perf-tracker wrap: could not record: ${(error as Error).message}\n`);
   }
