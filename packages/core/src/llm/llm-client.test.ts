@@ -248,7 +248,7 @@ describe(createLlmClient, () => {
     const { llm } = createClientWithRealTime(fetch, { timeoutMs: 30, retry: { maxAttempts: 2, baseDelayMs: 1 } });
     const error = await llm.chat({ messages }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TIMEOUT', attempts: 2 });
-    expect((error as Error).message).toMatch(/no complete response within 30 ms \(after 2 attempts\)/);
+    expect((error as Error).message).toMatch(/no complete response within \d+ ms \(after 2 attempts\)/);
     expect(calls).toHaveLength(2);
     expect(calls.every((call) => call.signal?.aborted)).toBe(true);
   });
@@ -359,7 +359,7 @@ describe(createLlmClient, () => {
     it('times out a stream that stalls after its headers', async () => {
       const { fetch } = scriptedFetch(sse([chunk({ content: 'partial' })], { hold: true }));
       const { llm } = createClientWithRealTime(fetch, { timeoutMs: 30, retry: { maxAttempts: 1 } });
-      await expect(llm.chat({ messages, stream: true })).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/no complete response within 30 ms/) });
+      await expect(llm.chat({ messages, stream: true })).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/no complete response within \d+ ms/) });
     });
   });
 
