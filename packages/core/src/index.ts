@@ -16,6 +16,8 @@ export type { CommonOptions, ProgramOptions } from './cli-options.js';
 export { createColors, shouldUseColor } from './colors.js';
 export type { Colors } from './colors.js';
 export { abortOnSigint } from './abort-on-sigint.js';
+export { processContext, readTextInput } from './cli-context.js';
+export type { CliContext, ReadTextInputOptions } from './cli-context.js';
 export { abortableSleep, exponentialBackoff } from './backoff.js';
 export type { BackoffShape } from './backoff.js';
 export type { SigintController, SignalSource } from './abort-on-sigint.js';

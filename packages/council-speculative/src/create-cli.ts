@@ -1,8 +1,8 @@
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { withCommonOptions } from '@whitebox/core';
-import type { CliContext } from './cli-context.js';
-import { processContext } from './cli-context.js';
+import type { CliContext } from '@whitebox/core';
+import { processContext } from '@whitebox/core';
 import { createDeliberateCommand } from './commands/deliberate/command.js';
 import { createReplayCommand } from './commands/replay/command.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '@whitebox/core';
-import type { CliContext } from './cli-context.js';
+import type { CliContext } from '@whitebox/core';
 import { createCli } from './create-cli.js';
 import { OracleReportSchema } from './oracle-report.js';
 

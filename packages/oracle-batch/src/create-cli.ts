@@ -1,8 +1,8 @@
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { withCommonOptions } from '@whitebox/core';
-import type { CliContext } from './cli-context.js';
-import { processContext } from './cli-context.js';
+import type { CliContext } from '@whitebox/core';
+import { processContext } from '@whitebox/core';
 import { createAskCommand } from './commands/ask/command.js';
 import { createPersonasCommand } from './commands/personas/command.js';
 

@@ -43,4 +43,4 @@ export type { Persona, LoadPersonasOptions } from './persona.js';
 export { createResponseCache, cacheKey, defaultCacheDir, CachedAnswerSchema, DEFAULT_CACHE_TTL_MS } from './response-cache.js';
 export type { ResponseCache, ResponseCacheOptions, CachedAnswer, CacheKeyParts } from './response-cache.js';
 export { createCli } from './create-cli.js';
-export type { CliContext } from './cli-context.js';
+export type { CliContext } from '@whitebox/core';

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   abortOnSigint,
@@ -8,47 +8,21 @@ import {
   createLlmClient,
   describeProvider,
   priceFor,
+  readTextInput,
   resolveProvider,
   UsageError,
 } from '@whitebox/core';
 import { loadPersonas, selectPersonas } from '@whitebox/oracle-batch';
-import type { CliContext } from '../../cli-context.js';
+import type { CliContext } from '@whitebox/core';
 import type { CouncilTranscript, SpeculativeMode } from '../../council-transcript.js';
 import { deliberate, resolveQuorum } from '../../deliberate.js';
 import type { CouncilEvent } from '../../deliberate.js';
 import { formatTranscriptMarkdown } from '../../format-transcript.js';
 import type { DeliberateArgs } from './command.js';
 
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The proposal from the arguments, `--file` or stdin (`-`); exactly one may be used. */
-async function readProposal(args: DeliberateArgs, context: CliContext): Promise<string> {
-  const words = (args.proposal ?? []).map(String);
-  const fromStdin = words.length === 1 && words[0] === '-';
-  if (args.file !== undefined && words.length > 0) {
-    throw new UsageError('give the proposal either as an argument or with --file, not both');
-  }
-  let text: string;
-  if (args.file !== undefined) {
-    const file = path.resolve(context.cwd, args.file);
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new UsageError(`--file ${args.file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
-    }
-  } else if (fromStdin) {
-    text = await readStream(context.stdin);
-  } else if (words.length > 0) {
-    text = words.join(' ');
-  } else {
-    throw new UsageError('no proposal: pass it as an argument, with --file, or "-" for stdin');
-  }
-  if (text.trim() === '') throw new UsageError('the proposal is empty');
-  return text.trim();
+/** The proposal from the arguments, `--file` or stdin; exactly one may be used. */
+function readProposal(args: DeliberateArgs, context: CliContext): Promise<string> {
+  return readTextInput({ name: 'proposal', words: args.proposal, file: args.file }, context);
 }
 
 function wholeNumber(flag: string, value: number, min: number): number {

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { CliContext } from '../../cli-context.js';
+import type { CliContext } from '@whitebox/core';
 
 function builder(y: Argv) {
   return y.positional('transcript', { type: 'string', demandOption: true, describe: 'A transcript written by council --json or --out' });

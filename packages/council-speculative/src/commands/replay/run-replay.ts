@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CommandExit, createColors, formatZodIssues, UsageError, WhiteboxError } from '@whitebox/core';
-import type { CliContext } from '../../cli-context.js';
+import type { CliContext } from '@whitebox/core';
 import { CouncilTranscriptSchema } from '../../council-transcript.js';
 import { replayTranscript } from '../../replay-transcript.js';
 import type { ReplayArgs } from './command.js';

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   abortOnSigint,
@@ -7,10 +6,11 @@ import {
   createColors,
   createLlmClient,
   describeProvider,
+  readTextInput,
   resolveProvider,
   UsageError,
 } from '@whitebox/core';
-import type { CliContext } from '../../cli-context.js';
+import type { CliContext } from '@whitebox/core';
 import { askPersonas } from '../../ask-personas.js';
 import type { PersonaEvent } from '../../ask-personas.js';
 import { formatReportMarkdown } from '../../format-report.js';
@@ -20,36 +20,9 @@ import type { AskArgs } from './command.js';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The proposal from the arguments, `--file` or stdin, in that order; exactly one may be used. */
-async function readProposal(args: AskArgs, context: CliContext): Promise<string> {
-  const words = (args.proposal ?? []).map(String);
-  const fromStdin = words.length === 1 && words[0] === '-';
-  if (args.file !== undefined && words.length > 0) {
-    throw new UsageError('give the proposal either as an argument or with --file, not both');
-  }
-  let text: string;
-  if (args.file !== undefined) {
-    const file = path.resolve(context.cwd, args.file);
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new UsageError(`--file ${args.file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
-    }
-  } else if (words.length > 0 && !fromStdin) {
-    text = words.join(' ');
-  } else if (context.stdin.isTTY === true && !fromStdin) {
-    throw new UsageError('no proposal: pass it as an argument, with --file, or on stdin');
-  } else {
-    text = await readStream(context.stdin);
-  }
-  if (text.trim() === '') throw new UsageError('the proposal is empty');
-  return text.trim();
+/** The proposal from the arguments, `--file` or stdin; exactly one may be used. */
+function readProposal(args: AskArgs, context: CliContext): Promise<string> {
+  return readTextInput({ name: 'proposal', words: args.proposal, file: args.file, implicitStdin: true }, context);
 }
 
 function personaNames(args: AskArgs): string[] {

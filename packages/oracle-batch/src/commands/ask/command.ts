@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { parseDurationFlag, withLlmOptions } from '@whitebox/core';
-import type { CliContext } from '../../cli-context.js';
+import type { CliContext } from '@whitebox/core';
 
 /** The flags; kept separate so the handler's argument type is inferred from them. */
 function builder(y: Argv) {

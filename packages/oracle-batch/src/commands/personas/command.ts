@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import type { CliContext } from '../../cli-context.js';
+import type { CliContext } from '@whitebox/core';
 
 /** The parsed flags of `oracle personas`. */
 export interface PersonasArgs {

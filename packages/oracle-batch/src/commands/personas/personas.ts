@@ -1,5 +1,5 @@
 import { createColors } from '@whitebox/core';
-import type { CliContext } from '../../cli-context.js';
+import type { CliContext } from '@whitebox/core';
 import { loadPersonas } from '../../persona.js';
 import type { PersonasArgs } from './command.js';
 
