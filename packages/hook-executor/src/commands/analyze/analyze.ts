@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createColors, parseHookInput, UsageError, WhiteboxError } from '@whitebox/core';
+import { createColors } from '@whitebox/core';
 import { analyzeOrder } from '../../analyze-order.js';
 import type { AnalyzeOrderResult } from '../../analyze-order.js';
 import { backupFile, writeFileAtomic } from '../../atomic-write.js';
-import { EXECUTOR_CONFIG_RELATIVE_PATH } from '../../executor-constants.js';
-import { loadExecutorConfig, validateExecutorConfig } from '../../load-executor-config.js';
+import { validateExecutorConfig } from '../../load-executor-config.js';
+import { loadEventSample } from '../load-event-sample.js';
 
 /** Options of `hook-executor analyze`. */
 export interface AnalyzeOptions {
@@ -23,14 +23,7 @@ export interface AnalyzeOptions {
 
 /** `hook-executor analyze`: runs the analysis, prints the report, and with `--write` adds the proposed edges. */
 export async function analyze(options: AnalyzeOptions): Promise<void> {
-  const projectDir = path.resolve(options.projectDir ?? process.env['CLAUDE_PROJECT_DIR'] ?? process.cwd());
-  const configPath = path.resolve(options.config ?? path.join(projectDir, EXECUTOR_CONFIG_RELATIVE_PATH));
-  const loaded = await loadExecutorConfig(configPath);
-  if ((loaded.config.events[options.event]?.hooks.length ?? 0) === 0) {
-    throw new UsageError(`${configPath} has no hooks for ${options.event}`);
-  }
-  const inputText = await readInput(options.input);
-  const input = parseHookInput(inputText, { event: options.event }) as unknown as Record<string, unknown>;
+  const { projectDir, configPath, loaded, inputText, input } = await loadEventSample(options);
   const progress = (label: string): void => {
     if (!options.quiet && !options.json) process.stderr.write(`  running ${label}\n`);
   };
@@ -93,21 +86,6 @@ export function renderAnalysis(result: AnalyzeOrderResult, configLabel: string):
   }
   return `${lines.join('\n')}\n`;
 }
-
-async function readInput(file: string): Promise<string> {
-  try {
-    return file === '-' ? await readStdinText() : await readFile(file, 'utf8');
-  } catch (error) {
-    throw new WhiteboxError('IO', `Cannot read the sample input ${file}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-async function readStdinText(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** mulberry32: a tiny seeded generator, so `--seed` reproduces the shuffled orders. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createColors, parseHookInput, UsageError, WhiteboxError } from '@whitebox/core';
+import { createColors } from '@whitebox/core';
 import { benchEvent } from '../../bench-event.js';
 import type { BenchEventResult } from '../../bench-event.js';
-import { EXECUTOR_CONFIG_RELATIVE_PATH } from '../../executor-constants.js';
-import { loadExecutorConfig } from '../../load-executor-config.js';
+import { loadEventSample } from '../load-event-sample.js';
 
 /** Options of `hook-executor bench`. */
 export interface BenchOptions {
@@ -21,17 +19,7 @@ export interface BenchOptions {
 
 /** `hook-executor bench`: the user's hooks sequentially, through the engine and as the one-shot command hook. */
 export async function bench(options: BenchOptions): Promise<void> {
-  const projectDir = path.resolve(options.projectDir ?? process.env['CLAUDE_PROJECT_DIR'] ?? process.cwd());
-  const configPath = path.resolve(options.config ?? path.join(projectDir, EXECUTOR_CONFIG_RELATIVE_PATH));
-  const loaded = await loadExecutorConfig(configPath);
-  if ((loaded.config.events[options.event]?.hooks.length ?? 0) === 0) throw new UsageError(`${configPath} has no hooks for ${options.event}`);
-  let inputText: string;
-  try {
-    inputText = await readFile(options.input, 'utf8');
-  } catch (error) {
-    throw new WhiteboxError('IO', `Cannot read the sample input ${options.input}: ${(error as Error).message}`, { cause: error });
-  }
-  const input = parseHookInput(inputText, { event: options.event }) as unknown as Record<string, unknown>;
+  const { projectDir, configPath, loaded, inputText, input } = await loadEventSample(options);
   // Bundled, this module is bin/chunks/<name>.js and the entry is bin/hook-executor.js.
   const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../hook-executor.js');
   const result = await benchEvent({
