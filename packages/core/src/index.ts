@@ -17,6 +17,7 @@ export { createColors, shouldUseColor } from './colors.js';
 export type { Colors } from './colors.js';
 export { abortOnSigint } from './abort-on-sigint.js';
 export { processContext, readTextInput } from './cli-context.js';
+export { readStdin, readStdinSync, StdinError, MAX_STDIN_BYTES } from './read-stdin.js';
 export type { CliContext, ReadTextInputOptions } from './cli-context.js';
 export { abortableSleep, exponentialBackoff } from './backoff.js';
 export type { BackoffShape } from './backoff.js';

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { CommandExit, WhiteboxError } from '@whitebox/core';
+import { CommandExit, readStdin as readStdinStream, readStdinSync, WhiteboxError } from '@whitebox/core';
 import type { CliContext } from '../cli-context.js';
 import { loadDetectorConfig, type DetectorConfig } from '../detector-config.js';
 import { readDetectorHookInput, type DetectorHookInput } from '../detector-hook-input.js';
@@ -78,15 +77,7 @@ export async function runHookCommand(
 export async function readStdin(stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean }): Promise<string> {
   if (stdin === undefined) {
     if (isatty(0)) return '';
-    try {
-      return readFileSync(0, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-    }
-    return readStdin(process.stdin);
+    return readStdinSync() ?? readStdinStream(process.stdin);
   }
-  if (stdin.isTTY === true) return '';
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
+  return stdin.isTTY === true ? '' : readStdinStream(stdin);
 }

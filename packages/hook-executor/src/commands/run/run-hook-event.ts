@@ -6,7 +6,7 @@ import { EXECUTOR_CONFIG_RELATIVE_PATH } from '../../executor-constants.js';
 import { forwardToServer } from '../../forward-to-server.js';
 import type { ExecutorConfig } from '../../executor-config.js';
 import type { CommandHookOutcome } from '../../run-command-hook.js';
-import { readStdin, readStdinSync, StdinError } from '../../read-stdin.js';
+import { readStdin, readStdinSync, StdinError } from '@whitebox/core';
 
 /** Where `run` writes; injectable for tests. */
 export interface RunIo {

@@ -1,4 +1,5 @@
 import { isatty } from 'node:tty';
+import { readStdin, readStdinSync } from '@whitebox/core';
 import { resolvePerfLog } from '../../hook-runtime/resolve-perf-log.js';
 import { recordToolTiming } from './record-tool-timing.js';
 
@@ -11,7 +12,7 @@ import { recordToolTiming } from './record-tool-timing.js';
 export async function recordMain(argv: readonly string[]): Promise<number> {
   try {
     const options = parseRecordArgs(argv);
-    const input = isatty(0) ? Buffer.alloc(0) : await readStdin();
+    const input = isatty(0) ? '' : (readStdinSync() ?? (await readStdin(process.stdin)));
     recordToolTiming({ input, logFile: resolvePerfLog(options) });
   } catch (error) {
     if (process.env['PERF_TRACKER_DEBUG']) process.stderr.write(`perf-tracker record: ${(error as Error).message}\n`);
@@ -31,10 +32,4 @@ function parseRecordArgs(argv: readonly string[]): { log?: string; projectDir?: 
     else throw new Error(`unknown option ${name}`);
   }
   return options;
-}
-
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

@@ -1,12 +1,23 @@
 import { readSync } from 'node:fs';
 import { isatty } from 'node:tty';
+import { WhiteboxError } from './errors.js';
+
+/*
+ * Reading a hook's stdin, shared by every hook command. Kept free of zod and yargs so a hook's
+ * start-up pays only for node:fs.
+ */
 
 /** Largest hook input accepted on stdin. Claude Code's inputs carry tool results, so be generous. */
 export const MAX_STDIN_BYTES = 64 * 1024 * 1024;
 
-/** Why stdin could not be read as a hook input. */
-export class StdinError extends Error {
+/** Why stdin could not be read as a hook input: a terminal, or more than the limit. */
+export class StdinError extends WhiteboxError {
   override name = 'StdinError';
+
+  /** @param message - What was wrong with stdin. */
+  constructor(message: string) {
+    super('INPUT_INVALID', message);
+  }
 }
 
 /**
