@@ -13,6 +13,7 @@
 import { build } from 'esbuild';
 import type { BuildOptions } from 'esbuild';
 import { chmod, readFile, rm } from 'node:fs/promises';
+import { resolveBarrelImports } from './resolve-barrel-imports.js';
 
 interface PackageJson {
   readonly name: string;
@@ -50,6 +51,7 @@ const common: BuildOptions = {
     ].join('\n'),
   },
   minifySyntax: true,
+  plugins: [resolveBarrelImports()],
   legalComments: 'none',
   logLevel: 'warning',
 };
