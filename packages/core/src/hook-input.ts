@@ -38,7 +38,8 @@ import type {
   WorktreeCreateHookInput,
   WorktreeRemoveHookInput,
 } from '@anthropic-ai/claude-agent-sdk';
-import { z } from 'zod';
+// zod/mini: every hook command validates its input, and the classic API costs ~70 ms to load.
+import * as z from 'zod/mini';
 import { WhiteboxError } from './errors.js';
 import { formatZodIssues, describeValue } from './format-zod-issues.js';
 
@@ -242,7 +243,7 @@ export function isHookInputFor<E extends HookEvent>(
 }
 
 const text = z.string();
-const optionalText = z.string().optional();
+const optionalText = z.optional(z.string());
 const jsonObject = z.looseObject({});
 
 const commonFields = {
@@ -254,7 +255,7 @@ const commonFields = {
   permission_mode: optionalText,
   agent_id: optionalText,
   agent_type: optionalText,
-  effort: z.looseObject({ level: text }).optional(),
+  effort: z.optional(z.looseObject({ level: text })),
 };
 
 const toolFields = { tool_name: text, tool_input: jsonObject };
@@ -263,15 +264,15 @@ const toolFields = { tool_name: text, tool_input: jsonObject };
 // value from a newer Claude Code must pass through, not fail the hook.
 const eventFields: Readonly<Record<HookEvent, z.core.$ZodLooseShape>> = {
   PreToolUse: { ...toolFields, tool_use_id: text },
-  PermissionRequest: { ...toolFields, permission_suggestions: z.array(jsonObject).optional() },
+  PermissionRequest: { ...toolFields, permission_suggestions: z.optional(z.array(jsonObject)) },
   PermissionDenied: { ...toolFields, tool_use_id: text, reason: text },
-  PostToolUse: { ...toolFields, tool_use_id: text, duration_ms: z.number().optional() },
+  PostToolUse: { ...toolFields, tool_use_id: text, duration_ms: z.optional(z.number()) },
   PostToolUseFailure: {
     ...toolFields,
     tool_use_id: text,
     error: text,
-    is_interrupt: z.boolean().optional(),
-    duration_ms: z.number().optional(),
+    is_interrupt: z.optional(z.boolean()),
+    duration_ms: z.optional(z.number()),
   },
   PostToolBatch: {
     tool_calls: z.array(z.looseObject({ tool_name: text, tool_input: z.unknown(), tool_use_id: text })),
@@ -282,8 +283,8 @@ const eventFields: Readonly<Record<HookEvent, z.core.$ZodLooseShape>> = {
   Stop: {
     stop_hook_active: z.boolean(),
     last_assistant_message: optionalText,
-    background_tasks: z.array(jsonObject).optional(),
-    session_crons: z.array(jsonObject).optional(),
+    background_tasks: z.optional(z.array(jsonObject)),
+    session_crons: z.optional(z.array(jsonObject)),
   },
   SubagentStop: {
     stop_hook_active: z.boolean(),
@@ -291,12 +292,12 @@ const eventFields: Readonly<Record<HookEvent, z.core.$ZodLooseShape>> = {
     agent_type: text,
     agent_transcript_path: text,
     last_assistant_message: optionalText,
-    background_tasks: z.array(jsonObject).optional(),
-    session_crons: z.array(jsonObject).optional(),
+    background_tasks: z.optional(z.array(jsonObject)),
+    session_crons: z.optional(z.array(jsonObject)),
   },
   SubagentStart: { agent_id: text, agent_type: text },
   StopFailure: { error: text, error_details: optionalText },
-  PreCompact: { trigger: text, custom_instructions: z.string().nullable().optional() },
+  PreCompact: { trigger: text, custom_instructions: z.optional(z.nullable(z.string())) },
   PostCompact: { trigger: text, compact_summary: optionalText },
   SessionStart: { source: text, model: optionalText },
   SessionEnd: { reason: text },
@@ -320,9 +321,9 @@ const eventFields: Readonly<Record<HookEvent, z.core.$ZodLooseShape>> = {
 };
 
 const commonSchema = z.looseObject(commonFields);
-const schemaCache = new Map<string, z.ZodType>();
+const schemaCache = new Map<string, z.ZodMiniType>();
 
-function schemaFor(event: string): z.ZodType {
+function schemaFor(event: string): z.ZodMiniType {
   if (!isHookEvent(event)) return commonSchema;
   let schema = schemaCache.get(event);
   if (!schema) {

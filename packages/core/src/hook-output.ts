@@ -4,7 +4,8 @@ import type {
   HookPermissionDecision,
   SyncHookJSONOutput,
 } from '@anthropic-ai/claude-agent-sdk';
-import { z } from 'zod';
+// zod/mini: every hook's output is parsed on the hook path, and the classic API costs ~70 ms to load.
+import * as z from 'zod/mini';
 import { isHookEvent } from './hook-input.js';
 import { formatZodIssues } from './format-zod-issues.js';
 
@@ -55,32 +56,32 @@ const permissionDecision = z.enum(['allow', 'deny', 'ask', 'defer']);
 const permissionRequestDecision = z.discriminatedUnion('behavior', [
   z.looseObject({
     behavior: z.literal('allow'),
-    updatedInput: z.record(z.string(), z.unknown()).optional(),
-    updatedPermissions: z.array(z.looseObject({})).optional(),
+    updatedInput: z.optional(z.record(z.string(), z.unknown())),
+    updatedPermissions: z.optional(z.array(z.looseObject({}))),
   }),
-  z.looseObject({ behavior: z.literal('deny'), message: z.string().optional(), interrupt: z.boolean().optional() }),
+  z.looseObject({ behavior: z.literal('deny'), message: z.optional(z.string()), interrupt: z.optional(z.boolean()) }),
 ]);
 
 const hookSpecificOutput = z.looseObject({
   hookEventName: z.string(),
-  additionalContext: z.string().optional(),
-  permissionDecision: permissionDecision.optional(),
-  permissionDecisionReason: z.string().optional(),
-  updatedInput: z.record(z.string(), z.unknown()).optional(),
+  additionalContext: z.optional(z.string()),
+  permissionDecision: z.optional(permissionDecision),
+  permissionDecisionReason: z.optional(z.string()),
+  updatedInput: z.optional(z.record(z.string(), z.unknown())),
 });
 
 const syncOutput = z.looseObject({
-  continue: z.boolean().optional(),
-  suppressOutput: z.boolean().optional(),
-  stopReason: z.string().optional(),
-  decision: z.enum(['approve', 'block']).optional(),
-  reason: z.string().optional(),
-  systemMessage: z.string().optional(),
-  terminalSequence: z.string().optional(),
-  hookSpecificOutput: hookSpecificOutput.optional(),
+  continue: z.optional(z.boolean()),
+  suppressOutput: z.optional(z.boolean()),
+  stopReason: z.optional(z.string()),
+  decision: z.optional(z.enum(['approve', 'block'])),
+  reason: z.optional(z.string()),
+  systemMessage: z.optional(z.string()),
+  terminalSequence: z.optional(z.string()),
+  hookSpecificOutput: z.optional(hookSpecificOutput),
 });
 
-const asyncOutput = z.looseObject({ async: z.literal(true), asyncTimeout: z.number().optional() });
+const asyncOutput = z.looseObject({ async: z.literal(true), asyncTimeout: z.optional(z.number()) });
 
 /** Options for {@link parseHookStdout}. */
 export interface ParseHookStdoutOptions {

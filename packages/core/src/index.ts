@@ -138,6 +138,7 @@ export type {
   JsonlMalformedLine,
   JsonlReadStats,
   JsonlReader,
+  JsonlSchema,
   ReadJsonlOptions,
   ReadJsonlAllResult,
 } from './jsonl-reader.js';

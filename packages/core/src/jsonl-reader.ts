@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import type { ZodType } from 'zod';
+import type { z } from 'zod';
 import { WhiteboxError } from './errors.js';
 
 /** One record read by {@link readJsonl}, with where it came from. */
@@ -37,10 +37,15 @@ export interface JsonlReadStats {
   readonly unterminatedLastLine: boolean;
 }
 
+/** A zod schema, classic or mini: anything with zod's `safeParse`. */
+export interface JsonlSchema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: readonly z.core.$ZodIssue[] } };
+}
+
 /** Options for {@link readJsonl}. */
 export interface ReadJsonlOptions<T> {
   /** Validates (and may transform) each record; a record that fails counts as malformed. Synchronous schemas only. */
-  readonly schema?: ZodType<T>;
+  readonly schema?: JsonlSchema<T>;
   /** Treat a missing file as empty instead of throwing. @default false */
   readonly missingOk?: boolean;
   /** How many malformed lines to keep in `stats.malformedLines`. @default 100 */

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: hook-executor appends records on every event, and the classic API costs ~70 ms to load.
+import * as z from 'zod/mini';
 import { WhiteboxError } from './errors.js';
 import { formatZodIssues } from './format-zod-issues.js';
 import { appendJsonlSync } from './jsonl-appender.js';
@@ -32,16 +33,16 @@ export const PerfRecordSchema = z.looseObject({
   /** `hook` for a hook's run, `tool` for a tool call's latency. */
   kind: z.enum(['hook', 'tool']),
   /** The hook's configured id, or `cmd:<hash>` of its command (see `hookIdForCommand`). */
-  hook: z.string().optional(),
-  duration_ms: z.number().nonnegative(),
+  hook: z.optional(z.string()),
+  duration_ms: z.number().check(z.nonnegative()),
   outcome: PerfOutcomeSchema,
   runner: PerfRunnerSchema,
-  tool_name: z.string().optional(),
-  tool_use_id: z.string().optional(),
+  tool_name: z.optional(z.string()),
+  tool_use_id: z.optional(z.string()),
   /** The hook's exit code, when it ran as a command. */
-  exit_code: z.number().int().nullable().optional(),
+  exit_code: z.optional(z.nullable(z.int())),
   /** A stable key for records that may be written twice (transcript imports); readers dedupe on it. */
-  key: z.string().optional(),
+  key: z.optional(z.string()),
 });
 
 /** One timing record; see {@link PerfRecordSchema}. */

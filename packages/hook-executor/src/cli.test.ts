@@ -200,6 +200,13 @@ describe('hook-executor run (bundled CLI, as Claude Code runs it)', () => {
       }
     });
 
+    it('repeats the config warnings on runs that skip validation', async () => {
+      const cold = await run('UserPromptSubmit', PROMPT, [{ id: 'slowpoke', command: 'true', timeout: 5000 }]);
+      const warm = await runBin(['run', '--event', 'UserPromptSubmit'], { input: PROMPT, cwd: project.dir });
+      expect(cold.stderr).toMatch(/warning: .*slowpoke|warning: .*timeout/);
+      expect(warm.stderr).toBe(cold.stderr);
+    });
+
     it('sees a changed config at once', async () => {
       await run('UserPromptSubmit', PROMPT, [{ id: 'a', command: 'echo old' }]);
       await project.writeConfig({ events: { UserPromptSubmit: { hooks: [{ id: 'a', command: 'echo new' }] } } });

@@ -39,7 +39,7 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 1_048_576;
 export const COMMAND_REPLY_HEADER = 'x-hook-executor-reply';
 
 /** The validated-config cache's format version; bump when validation changes what a config means. */
-export const CONFIG_CACHE_VERSION = 1;
+export const CONFIG_CACHE_VERSION = 2;
 
 /** The validated-config cache, relative to the project directory. */
 export const CONFIG_CACHE_RELATIVE_PATH = '.claude/hook-executor/config-cache.json';

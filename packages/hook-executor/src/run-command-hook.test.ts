@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -124,5 +124,31 @@ describe(runCommandHook, () => {
     expect(outcome.exitCode).toBe(0);
     expect(outcome.stdout).toBe('hi\n');
     process.kill(Number((await readFile(pidFile, 'utf8')).trim()), 'SIGKILL');
+  });
+});
+
+describe('runCommandHook: simple commands start without a shell', () => {
+  // Prints the name of the process that started it: `sh` when run through the shell.
+  const parentName = () => writeFile(path.join(dir, 'parent-name'), '#!/bin/sh\ncat /proc/$PPID/comm\n', { mode: 0o755 });
+
+  it.runIf(process.platform === 'linux')('runs a plain command directly, and a command with shell syntax through sh', async () => {
+    await parentName();
+    const direct = await runCommandHook({ command: `${dir}/parent-name` }, options());
+    const shell = await runCommandHook({ command: `${dir}/parent-name; true` }, options());
+    expect(direct.exitCode).toBe(0);
+    expect(direct.stdout.trim()).not.toBe('sh');
+    expect(shell.stdout.trim()).toBe('sh');
+  });
+
+  it("still reports a missing simple command in the shell's words, as exit 127", async () => {
+    const outcome = await runCommandHook({ command: 'no-such-command-hx42 --flag' }, options());
+    expect(outcome).toMatchObject({ exitCode: 127, failedToStart: true });
+    expect(outcome.error).toMatch(/no-such-command-hx42.*not found/);
+  });
+
+  it('reports a file that is not executable as the shell does (126)', async () => {
+    await writeFile(path.join(dir, 'not-executable'), '#!/bin/sh\necho never\n', { mode: 0o644 });
+    const outcome = await runCommandHook({ command: `${dir}/not-executable` }, options());
+    expect(outcome).toMatchObject({ exitCode: 126, failedToStart: true, stdout: '' });
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readCachedConfig } from '../../config-cache.js';
 import { EXECUTOR_CONFIG_RELATIVE_PATH } from '../../executor-constants.js';
 import { forwardToServer } from '../../forward-to-server.js';
-import type { ExecutorConfig } from '../../executor-config.js';
+import type { CachedConfig } from '../../config-cache.js';
 import type { CommandHookOutcome } from '../../run-command-hook.js';
 import { readStdin, readStdinSync, StdinError } from '@whitebox/core';
 
@@ -70,12 +70,12 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
   }
 
   const configText = readConfigText(configPath);
-  let cached: ExecutorConfig | undefined;
+  let cached: CachedConfig | undefined;
   let input: Record<string, unknown> | undefined;
   if (configText !== undefined && stdinProblem === undefined) {
     cached = readCachedConfig(projectDir, configPath, configText);
     input = quickParse(stdinText, options.event);
-    const block = cached?.events[options.event];
+    const block = cached?.config.events[options.event];
     // Nothing configured for this event: nothing to run, validate or print.
     if (cached !== undefined && input !== undefined && (block === undefined || block.hooks.length === 0)) return 0;
   }
@@ -91,7 +91,7 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);
   try {
-    const block = cached?.events[options.event];
+    const block = cached?.config.events[options.event];
     let prestarted: Map<string, Promise<CommandHookOutcome>> | undefined;
     if (block !== undefined && input !== undefined) {
       const { prestartHooks } = await import('../../prestart-hooks.js');
@@ -103,19 +103,19 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
         inputText: stdinText,
         projectDir,
         env,
-        maxOutputBytes: cached?.maxOutputBytes,
+        maxOutputBytes: cached?.config.maxOutputBytes,
         signal: stop.signal,
       });
     }
     // Each schema validates once in this process, so compiling zod's fast validators (it reads this
-    // global config when schemas are built, at load) costs more than it saves: about 10 ms.
+    // global config when schemas are built, at load) costs more than it saves.
     (globalThis as { __zod_globalConfig?: Record<string, unknown> }).__zod_globalConfig ??= { jitless: true };
     const { runLocally } = await import('./run-locally.js');
     return await runLocally({
       event: options.event,
       configPath,
       configText,
-      cacheHit: cached !== undefined,
+      cached,
       projectDir,
       stdinText,
       stdinProblem,

@@ -3,13 +3,12 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseHookInput, perfLogPath, WhiteboxError } from '@whitebox/core';
 import type { CpuPool } from '@whitebox/parallel-core';
-import { writeConfigCache } from '../../write-config-cache.js';
 import { executeEvent } from '../../execute-event.js';
 import { hookPerfRecords, recordHookTimings } from '../../hook-perf-records.js';
-import { parseExecutorConfig } from '../../load-executor-config.js';
 import type { LoadedExecutorConfig } from '../../load-executor-config.js';
 import type { CommandHookOutcome } from '../../run-command-hook.js';
 import type { RunIo } from './run-hook-event.js';
+import type { CachedConfig } from '../../config-cache.js';
 
 /** What {@link runLocally} needs; see `runHookEvent`. */
 export interface RunLocallyOptions {
@@ -17,8 +16,8 @@ export interface RunLocallyOptions {
   readonly configPath: string;
   /** The config file's text as `runHookEvent` read it; `undefined` when the file does not exist. */
   readonly configText: string | undefined;
-  /** The text matched the validated-config cache, so no need to write it again. */
-  readonly cacheHit: boolean;
+  /** The config as it last passed validation, when the file still has that text: no need to validate it again. */
+  readonly cached: CachedConfig | undefined;
   readonly projectDir: string;
   readonly stdinText: string;
   /** Set when stdin could not be read at all (a terminal, too large). */
@@ -60,9 +59,6 @@ export async function runLocally(options: RunLocallyOptions): Promise<number> {
     return abandon(1);
   }
   const { config } = loaded;
-  if (loaded.exists && !options.cacheHit && options.configText !== undefined) {
-    writeConfigCache(options.projectDir, options.configPath, options.configText, config);
-  }
   const block = config.events[event];
   const failClosed = block !== undefined && (block.onError === 'block' || block.hooks.some((hook) => hook.onError === 'block'));
 
@@ -129,6 +125,7 @@ async function loadConfig(options: RunLocallyOptions): Promise<LoadedExecutorCon
   if (options.configText === undefined) {
     return { config: { events: {} }, file: options.configPath, dir, exists: false, warnings: [] };
   }
+  if (options.cached !== undefined) return { ...options.cached, file: options.configPath, dir, exists: true };
   // '' means the file exists but could not be read: read again for the real error.
   let text = options.configText;
   if (text === '') {
@@ -138,6 +135,12 @@ async function loadConfig(options: RunLocallyOptions): Promise<LoadedExecutorCon
       throw new WhiteboxError('IO', `Cannot read ${options.configPath}: ${(error as Error).message}`, { cause: error });
     }
   }
+  // The validator (zod's full API) loads only when the config changed since it last passed.
+  const [{ parseExecutorConfig }, { writeConfigCache }] = await Promise.all([
+    import('../../load-executor-config.js'),
+    import('../../write-config-cache.js'),
+  ]);
   const { config, warnings } = parseExecutorConfig(text, options.configPath);
+  writeConfigCache(options.projectDir, options.configPath, text, config, warnings);
   return { config, file: options.configPath, dir, exists: true, warnings };
 }
