@@ -6,13 +6,18 @@
  * One file matters for start-up: hooks run on every prompt, and resolving and reading dozens of
  * node_modules files costs more than parsing one bundle.
  *
- * `whitebox.splitting: true` instead turns every dynamic `import()` into its own chunk under
- * `bin/chunks/`, for CLIs whose hottest command must not pay to parse the rest: parsing a 1.5 MB
- * bundle costs about 40 ms, more than a lean hook command's whole budget.
+ * `whitebox.splitting: true` is for CLIs whose hottest command must not pay to load the rest
+ * (parsing a 1.5 MB bundle costs about 40 ms, more than a lean hook command's whole budget):
+ * - `bin/<name>.js` is CommonJS (`bin/package.json` says so) and holds only what the entry
+ *   imports statically: the hook fast path. CommonJS because Node's ES module loader adds 3 to
+ *   4 ms to every start, and ESM facades of builtins such as node:fs load their streams eagerly.
+ * - Every dynamic `import()` it makes becomes an ES module entry in `bin/chunks/` (yargs needs
+ *   ESM, esbuild#1492), split into shared chunks, so each command loads only its own code.
  */
 import { build } from 'esbuild';
-import type { BuildOptions } from 'esbuild';
-import { chmod, readFile, rm } from 'node:fs/promises';
+import type { BuildOptions, Plugin } from 'esbuild';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { resolveBarrelImports } from './resolve-barrel-imports.js';
 
 interface PackageJson {
@@ -58,16 +63,34 @@ const common: BuildOptions = {
 
 await rm('bin', { recursive: true, force: true });
 if (pkg.whitebox?.splitting === true) {
-  // One build for every bin, so chunks they share are written once.
-  const entryPoints: Record<string, string> = {};
+  const entries: Record<string, string> = {};
   for (const [name, outfile] of bins) {
     const match = /^(?:\.\/)?bin\/([^/]+)\.js$/.exec(outfile);
     if (match === null) {
       throw new Error(`${pkg.name}: with whitebox.splitting, bin "${name}" must be ./bin/<name>.js, got "${outfile}"`);
     }
-    entryPoints[match[1]!] = pkg.whitebox.cli?.[name] ?? 'src/cli.ts';
+    entries[match[1]!] = pkg.whitebox.cli?.[name] ?? 'src/cli.ts';
   }
-  await build({ ...common, entryPoints, outdir: 'bin', splitting: true, chunkNames: 'chunks/[name]-[hash]' });
+  // The lean CommonJS entries first: they tell which modules load lazily.
+  const lazy = new Map<string, string>();
+  await build({
+    ...common,
+    entryPoints: entries,
+    outdir: 'bin',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [...(common.plugins ?? []), lazyImportsAsEsmChunks(lazy)],
+  });
+  await writeFile('bin/package.json', `${JSON.stringify({ type: 'commonjs' })}\n`);
+  await build({
+    ...common,
+    entryPoints: Object.fromEntries(lazy),
+    outdir: 'bin/chunks',
+    splitting: true,
+    entryNames: '[name]',
+    chunkNames: '[name]-[hash]',
+  });
+  await writeFile('bin/chunks/package.json', `${JSON.stringify({ type: 'module' })}\n`);
   await Promise.all(bins.map(([, outfile]) => chmod(outfile, 0o755)));
 } else {
   await Promise.all(
@@ -75,4 +98,28 @@ if (pkg.whitebox?.splitting === true) {
       build({ ...common, entryPoints: [pkg.whitebox?.cli?.[name] ?? 'src/cli.ts'], outfile }).then(() => chmod(outfile, 0o755)),
     ),
   );
+}
+
+/**
+ * Turns each relative dynamic `import()` of the CommonJS entry into an external import of an ES
+ * module entry `./chunks/<basename>.js`, and records it in `lazy` (name → source) for the ESM
+ * build. Basenames must be unique among lazily imported modules.
+ */
+function lazyImportsAsEsmChunks(lazy: Map<string, string>): Plugin {
+  return {
+    name: 'whitebox-lazy-imports-as-esm-chunks',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        const source = path.resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+        const name = path.basename(source, '.ts');
+        const known = lazy.get(name);
+        if (known !== undefined && known !== source) {
+          return { errors: [{ text: `lazily imported modules ${known} and ${source} share the name "${name}"; rename one` }] };
+        }
+        lazy.set(name, source);
+        return { path: `./chunks/${name}.js`, external: true };
+      });
+    },
+  };
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 /*
@@ -17,6 +16,8 @@ export const PERF_LOG_RELATIVE_PATH = '.claude/memory/hook_performance.jsonl';
  * @example hookIdForCommand('node ~/.claude/hooks/lint.js') // 'cmd:3f2a9c1d0b7e'
  */
 export function hookIdForCommand(command: string): string {
+  // Loaded on first use: most hooks have an id, and node:crypto adds ~2 ms to a hook's start-up.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return `cmd:${createHash('sha256').update(command).digest('hex').slice(0, 12)}`;
 }
 

@@ -1,11 +1,11 @@
+import { recordMain } from './commands/record/record-main.js';
 import { wrapMain } from './commands/wrap/wrap.js';
 
 /**
  * The commands that run as hooks, on every tool call or prompt, are dispatched here without
- * yargs, zod or `@whitebox/core`. With the bundle split into chunks (`whitebox.splitting`), their
- * start-up reads a few small files instead of parsing 1.5 MB. `wrap` is imported statically, so
- * the bin's entry chunk holds what it needs to start the child and nothing more (see `wrap.ts`),
- * which keeps it within 5 ms of a bare `node -e 0`. `--help` still goes through yargs.
+ * yargs or zod. Both are imported statically, so the bin's lean CommonJS entry holds them and
+ * nothing else (`whitebox.splitting`, see tools/esbuild/build-cli.ts): `wrap` starts its child
+ * after reading one small file. `--help` still goes through yargs.
  *
  * @returns The command to run, or `undefined` for the full CLI.
  */
@@ -17,7 +17,7 @@ export function hookFastPath(argv: readonly string[]): (() => Promise<number>) |
   }
   if (command === 'record') {
     if (rest.includes('--help') || rest.includes('-h')) return undefined;
-    return async () => (await import('./commands/record/record-main.js')).recordMain(rest);
+    return () => recordMain(rest);
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { readCachedConfig } from '../../config-cache.js';
 import { EXECUTOR_CONFIG_RELATIVE_PATH } from '../../executor-constants.js';
 import { forwardToServer } from '../../forward-to-server.js';
+import { prestartHooks } from '../../prestart-hooks.js';
 import type { CachedConfig } from '../../config-cache.js';
 import type { CommandHookOutcome } from '../../run-command-hook.js';
 import { readStdin, readStdinSync, StdinError } from '@whitebox/core';
@@ -94,7 +95,6 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
     const block = cached?.config.events[options.event];
     let prestarted: Map<string, Promise<CommandHookOutcome>> | undefined;
     if (block !== undefined && input !== undefined) {
-      const { prestartHooks } = await import('../../prestart-hooks.js');
       prestarted = prestartHooks({
         block,
         event: options.event,

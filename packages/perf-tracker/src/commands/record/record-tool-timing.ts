@@ -1,6 +1,4 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import type * as Crypto from 'node:crypto';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { PerfRecord } from '@whitebox/core';
 import { appendJsonlSync } from '@whitebox/core';
@@ -100,7 +98,7 @@ export function recordToolTiming(options: RecordToolTimingOptions): RecordToolTi
 function safeName(id: string): string {
   if (/^[\w.-]{1,100}$/.test(id) && !id.startsWith('.')) return id;
   // Loaded only for odd ids: node:crypto costs a millisecond or two on a hook that runs twice per tool call.
-  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof Crypto;
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(id).digest('hex').slice(0, 32);
 }
 
