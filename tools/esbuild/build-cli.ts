@@ -11,8 +11,8 @@
  * - `bin/<name>.js` is CommonJS (`bin/package.json` says so) and holds only what the entry
  *   imports statically: the hook fast path. CommonJS because Node's ES module loader adds 3 to
  *   4 ms to every start, and ESM facades of builtins such as node:fs load their streams eagerly.
- * - Every dynamic `import()` it makes becomes an ES module entry in `bin/chunks/` (yargs needs
- *   ESM, esbuild#1492), split into shared chunks, so each command loads only its own code.
+ * - Every dynamic `import()` it makes becomes a self-contained ES module bundle in `bin/chunks/`
+ *   (yargs needs ESM, esbuild#1492), so each path loads only its own code.
  */
 import { build } from 'esbuild';
 import type { BuildOptions, Plugin } from 'esbuild';
@@ -82,14 +82,9 @@ if (pkg.whitebox?.splitting === true) {
     plugins: [...(common.plugins ?? []), lazyImportsAsEsmChunks(lazy)],
   });
   await writeFile('bin/package.json', `${JSON.stringify({ type: 'commonjs' })}\n`);
-  await build({
-    ...common,
-    entryPoints: Object.fromEntries(lazy),
-    outdir: 'bin/chunks',
-    splitting: true,
-    entryNames: '[name]',
-    chunkNames: '[name]-[hash]',
-  });
+  // One self-contained bundle per lazy module, not esbuild's code splitting: a split build keeps
+  // namespace re-exports whole, so zod/mini's 40 KB would come with zod's 640 KB of locales.
+  await Promise.all([...lazy].map(([name, source]) => build({ ...common, entryPoints: { [name]: source }, outdir: 'bin/chunks' })));
   await writeFile('bin/chunks/package.json', `${JSON.stringify({ type: 'module' })}\n`);
   await Promise.all(bins.map(([, outfile]) => chmod(outfile, 0o755)));
 } else {

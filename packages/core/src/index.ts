@@ -191,4 +191,4 @@ export { redactSecrets } from './llm/redact-secrets.js';
 // Timing records (perf-tracker and hook-executor write them)
 export { PERF_RECORD_VERSION, PerfRecordSchema, PerfOutcomeSchema, PerfRunnerSchema, appendPerfRecords } from './perf-record.js';
 export { PERF_LOG_RELATIVE_PATH, hookIdForCommand, perfLogPath } from './perf-log.js';
-export type { PerfRecord, PerfOutcome, PerfRunner } from './perf-record.js';
+export type { PerfRecord, PerfOutcome, PerfRunner, AppendPerfRecordsOptions } from './perf-record.js';

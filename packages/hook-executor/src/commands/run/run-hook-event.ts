@@ -70,15 +70,27 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
     }
   }
 
+  // Each schema validates once in this process, so compiling zod's fast validators (it reads this
+  // global config when schemas are built, at load) costs more than it saves.
+  (globalThis as { __zod_globalConfig?: Record<string, unknown> }).__zod_globalConfig ??= { jitless: true };
   const configText = readConfigText(configPath);
   let cached: CachedConfig | undefined;
-  let input: Record<string, unknown> | undefined;
-  if (configText !== undefined && stdinProblem === undefined) {
+  const input = stdinProblem === undefined ? quickParse(stdinText, options.event) : undefined;
+  if (configText !== undefined) {
     cached = readCachedConfig(projectDir, configPath, configText);
-    input = quickParse(stdinText, options.event);
     const block = cached?.config.events[options.event];
     // Nothing configured for this event: nothing to run, validate or print.
     if (cached !== undefined && input !== undefined && (block === undefined || block.hooks.length === 0)) return 0;
+    if (cached === undefined) {
+      // A new or changed config: validate it first (zod, in its own bundle), then carry on as cached.
+      const { validateConfigFile } = await import('./validate-config-file.js');
+      const validated = await validateConfigFile(projectDir, configPath, configText);
+      if (!validated.ok) {
+        io.stderr.write(`hook-executor: ${validated.message}\n`);
+        return 1;
+      }
+      cached = validated.cached;
+    }
   }
 
   // Hooks run in their own process groups, out of reach of a signal sent to ours: pass it on.
@@ -107,15 +119,11 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
         signal: stop.signal,
       });
     }
-    // Each schema validates once in this process, so compiling zod's fast validators (it reads this
-    // global config when schemas are built, at load) costs more than it saves.
-    (globalThis as { __zod_globalConfig?: Record<string, unknown> }).__zod_globalConfig ??= { jitless: true };
     const { runLocally } = await import('./run-locally.js');
     return await runLocally({
       event: options.event,
       configPath,
-      configText,
-      cached,
+      config: cached,
       projectDir,
       stdinText,
       stdinProblem,

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseHookInput, perfLogPath, WhiteboxError } from '@whitebox/core';
@@ -14,10 +13,8 @@ import type { CachedConfig } from '../../config-cache.js';
 export interface RunLocallyOptions {
   readonly event: string;
   readonly configPath: string;
-  /** The config file's text as `runHookEvent` read it; `undefined` when the file does not exist. */
-  readonly configText: string | undefined;
-  /** The config as it last passed validation, when the file still has that text: no need to validate it again. */
-  readonly cached: CachedConfig | undefined;
+  /** The validated config and its warnings; `undefined` when the file does not exist. */
+  readonly config: CachedConfig | undefined;
   readonly projectDir: string;
   readonly stdinText: string;
   /** Set when stdin could not be read at all (a terminal, too large). */
@@ -39,8 +36,8 @@ const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 14
 /**
  * Runs one event's hooks in this process and prints the merged result. Invalid or missing stdin is
  * a non-blocking error (exit 1), or a block (exit 2) on a fail-closed event: one whose `onError`,
- * or any of whose hooks' `onError`, is "block". A config that cannot be loaded is exit 1. Hooks
- * that were prestarted are stopped when the input or the config turns out to be invalid.
+ * or any of whose hooks' `onError`, is "block". Hooks that were prestarted are stopped when the
+ * input turns out to be invalid. The config comes validated: `runHookEvent` sees to that.
  */
 export async function runLocally(options: RunLocallyOptions): Promise<number> {
   const { io, event } = options;
@@ -50,14 +47,11 @@ export async function runLocally(options: RunLocallyOptions): Promise<number> {
     return code;
   };
 
-  let loaded: LoadedExecutorConfig;
-  try {
-    loaded = await loadConfig(options);
-  } catch (error) {
-    if (!(error instanceof WhiteboxError)) throw error;
-    io.stderr.write(`hook-executor: ${error.message}\n`);
-    return abandon(1);
-  }
+  const dir = path.dirname(options.configPath);
+  const loaded: LoadedExecutorConfig =
+    options.config === undefined
+      ? { config: { events: {} }, file: options.configPath, dir, exists: false, warnings: [] }
+      : { ...options.config, file: options.configPath, dir, exists: true };
   const { config } = loaded;
   const block = config.events[event];
   const failClosed = block !== undefined && (block.onError === 'block' || block.hooks.some((hook) => hook.onError === 'block'));
@@ -118,29 +112,4 @@ export async function runLocally(options: RunLocallyOptions): Promise<number> {
   } finally {
     if (pool !== undefined) await (await pool.catch(() => undefined))?.destroy();
   }
-}
-
-async function loadConfig(options: RunLocallyOptions): Promise<LoadedExecutorConfig> {
-  const dir = path.dirname(options.configPath);
-  if (options.configText === undefined) {
-    return { config: { events: {} }, file: options.configPath, dir, exists: false, warnings: [] };
-  }
-  if (options.cached !== undefined) return { ...options.cached, file: options.configPath, dir, exists: true };
-  // '' means the file exists but could not be read: read again for the real error.
-  let text = options.configText;
-  if (text === '') {
-    try {
-      text = await readFile(options.configPath, 'utf8');
-    } catch (error) {
-      throw new WhiteboxError('IO', `Cannot read ${options.configPath}: ${(error as Error).message}`, { cause: error });
-    }
-  }
-  // The validator (zod's full API) loads only when the config changed since it last passed.
-  const [{ parseExecutorConfig }, { writeConfigCache }] = await Promise.all([
-    import('../../load-executor-config.js'),
-    import('../../write-config-cache.js'),
-  ]);
-  const { config, warnings } = parseExecutorConfig(text, options.configPath);
-  writeConfigCache(options.projectDir, options.configPath, text, config, warnings);
-  return { config, file: options.configPath, dir, exists: true, warnings };
 }
