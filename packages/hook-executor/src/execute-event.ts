@@ -13,6 +13,7 @@ import { runCommandHook } from './run-command-hook.js';
 import type { CommandHookOutcome } from './run-command-hook.js';
 import { createModuleHookLoader, runModuleHook } from './run-module-hook.js';
 import type { ModuleHookLoader } from './run-module-hook.js';
+import type { WarmShell } from './warm-shell-pool.js';
 
 
 /** Options for {@link executeEvent}. */
@@ -60,6 +61,8 @@ export interface ExecuteEventOptions {
   readonly stop?: AbortController;
   /** When the event started on the `now` clock, for the deadline when hooks were prestarted. @default now() */
   readonly startedAt?: number;
+  /** Takes a shell started in advance for a command hook (the server's pool). @default none: hooks are spawned */
+  readonly warmShell?: () => WarmShell | undefined;
 }
 
 /** What became of one selected hook. */
@@ -189,6 +192,7 @@ export async function executeEvent(options: ExecuteEventOptions): Promise<Execut
                 maxOutputBytes,
                 signal: stop.signal,
                 now,
+                warmShell: options.warmShell,
               },
             );
           } else {

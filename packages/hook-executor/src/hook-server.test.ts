@@ -9,6 +9,7 @@ import { ensureToken } from './ensure-token.js';
 import { serverPaths, writeServerState } from './server-state.js';
 import { BIN, createFixtureProject, fixtureInput, printJson, runBin } from './test-support/fixture-project.js';
 import type { FixtureProject } from './test-support/fixture-project.js';
+import { waitFor, warmShellPids } from './test-support/warm-shell-pids.js';
 
 const PRE_TOOL_USE = fixtureInput('bash-hooks', '02-PreToolUse.json');
 const PROMPT = fixtureInput('bash-hooks', '01-UserPromptSubmit.json');
@@ -50,6 +51,24 @@ function post(event: string, body: string, headers: Record<string, string> = {})
 }
 
 describe(startHookServer, () => {
+  it.runIf(process.platform === 'linux')('starts command hooks in warm shells, with the hook environment, and stops the idle ones on close', async () => {
+    const hooks = ['a', 'b', 'c'].map((id) => ({ id, command: `cat > ${id}.json; echo "$CLAUDE_PROJECT_DIR" > ${id}.env` }));
+    await start({ events: { UserPromptSubmit: { hooks } } });
+    await waitFor(async () => (await warmShellPids()).length === 3);
+    const ready = await warmShellPids();
+    expect(ready).toHaveLength(3);
+    expect((await post('UserPromptSubmit', PROMPT)).status).toBe(200);
+    for (const id of ['a', 'b', 'c']) {
+      expect(await readFile(project.file(`${id}.json`), 'utf8')).toBe(PROMPT);
+      expect((await readFile(project.file(`${id}.env`), 'utf8')).trim()).toBe(project.dir);
+    }
+    // The shells became the hooks; the pool starts new ones between requests.
+    await waitFor(async () => (await warmShellPids()).filter((pid) => !ready.includes(pid)).length === 3);
+    await server.close({ graceMs: 0 });
+    await waitFor(async () => (await warmShellPids()).length === 0);
+    expect(await warmShellPids()).toEqual([]);
+  });
+
   it('answers /healthz without a token', async () => {
     await start({ events: {} });
     const res = await fetch(`${server.url}/healthz`);

@@ -12,7 +12,10 @@ import { hookPerfRecords, recordHookTimings } from './hook-perf-records.js';
 import { httpReply } from './http-reply.js';
 import { loadExecutorConfig } from './load-executor-config.js';
 import type { LoadedExecutorConfig } from './load-executor-config.js';
+import { hookEnvironment } from './hook-environment.js';
 import { createModuleHookLoader } from './run-module-hook.js';
+import { createWarmShellPool } from './warm-shell-pool.js';
+import type { ExecutorConfig } from './executor-config.js';
 
 export { DEFAULT_SERVER_PORT };
 
@@ -39,6 +42,12 @@ export interface HookServerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Diagnostics (reloads, config errors). @default nothing */
   readonly log?: (line: string) => void;
+  /**
+   * Shells kept started for command hooks (see `createWarmShellPool`): `'auto'` keeps as many as
+   * the event with the most command hooks has, up to 64; 0 spawns every hook on demand.
+   * @default 'auto'
+   */
+  readonly warmShells?: number | 'auto';
 }
 
 /** A running server. */
@@ -93,6 +102,13 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
   const hookBaseEnv = { ...(options.env ?? process.env), CLAUDE_PROJECT_DIR: options.projectDir };
   let config: ConfigState = { loaded: await loadExecutorConfig(options.configPath, { missingOk: true }), key: statKey(options.configPath) };
   for (const warning of config.loaded.warnings) log(`warning: ${warning}`);
+  const warmShellCount = (loaded: ExecutorConfig): number =>
+    options.warmShells === undefined || options.warmShells === 'auto' ? autoWarmShells(loaded) : options.warmShells;
+  const shells = createWarmShellPool({
+    size: warmShellCount(config.loaded.config),
+    env: hookEnvironment({ base: hookBaseEnv, projectDir: options.projectDir }),
+    cwd: options.projectDir,
+  });
   let reloads = 0;
   let reloading: Promise<void> | undefined;
   let pool: Promise<CpuPool> | undefined;
@@ -113,6 +129,7 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
         try {
           const loaded = await loadExecutorConfig(options.configPath, { missingOk: true });
           config = { loaded, key };
+          shells.resize(warmShellCount(loaded.config));
           reloads++;
           log(`reloaded ${options.configPath}`);
           for (const warning of loaded.warnings) log(`warning: ${warning}`);
@@ -193,6 +210,7 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
         signal: controller.signal,
         loader,
         cpuPool,
+        warmShell: shells.take,
       });
       if (!controller.signal.aborted) {
         const { merged } = result;
@@ -202,6 +220,8 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
           send(res, reply.status, reply.body);
         }
       }
+      // Between requests: spawning costs this thread a millisecond per shell.
+      setImmediate(() => shells.refill());
       // After the answer, so the append never adds to Claude Code's wait.
       if (loaded.config.timings !== false) {
         const problem = recordHookTimings(perfLogPath(options.projectDir), hookPerfRecords(result, { input, runner: 'executor-server' }));
@@ -238,6 +258,7 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
   const address = server.address();
   const tcp = typeof address === 'object' && address !== null ? (address as AddressInfo) : undefined;
   const host = options.host ?? '127.0.0.1';
+  shells.refill();
 
   return {
     url: tcp ? `http://${host.includes(':') ? `[${host}]` : host}:${tcp.port}` : undefined,
@@ -259,11 +280,18 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
         for (const controller of active) controller.abort();
         server.closeAllConnections();
         await stopped;
+        shells.close();
         if (pool !== undefined) await (await pool.catch(() => undefined))?.destroy();
       })();
       return closing;
     },
   };
+}
+
+/** One warm shell per command hook of the busiest event, so that an event never forks. */
+function autoWarmShells(config: ExecutorConfig): number {
+  const counts = Object.values(config.events).map((block) => block?.hooks.filter((hook) => hook.command !== undefined).length ?? 0);
+  return Math.min(64, Math.max(0, ...counts));
 }
 
 function authorized(header: string | undefined, expected: Buffer): boolean {

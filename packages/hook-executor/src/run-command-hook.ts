@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { BoundedOutput } from './bounded-output.js';
 import { parseSimpleCommand } from './simple-command.js';
+import { warmShellLine } from './warm-shell-pool.js';
+import type { WarmShell } from './warm-shell-pool.js';
 
 /** What to run: shell form (`command`) or exec form (`command` + `args`). */
 export interface CommandHookSpec {
@@ -32,6 +34,8 @@ export interface RunCommandHookOptions {
   readonly signal?: AbortSignal | undefined;
   /** Clock for `durationMs`. @default performance.now */
   readonly now?: () => number;
+  /** Takes a shell started in advance (the server's pool), so that starting the hook forks nothing here. */
+  readonly warmShell?: (() => WarmShell | undefined) | undefined;
 }
 
 /** What one command hook did. */
@@ -79,8 +83,15 @@ const KILL_GRACE_MS = 2_000;
  * Never rejects: a failure to start is a result with `failedToStart: true`.
  */
 export async function runCommandHook(spec: CommandHookSpec, options: RunCommandHookOptions): Promise<CommandHookOutcome> {
+  const words = spec.args === undefined && spec.shell === undefined ? parseSimpleCommand(spec.command) : undefined;
+  const shell = options.warmShell?.();
+  if (shell !== undefined) {
+    const argv = spec.args !== undefined ? [spec.command, ...spec.args] : (words ?? [spec.shell ?? 'sh', '-c', spec.command]);
+    const line = warmShellLine(shell, argv, options.env, options.cwd);
+    if (line !== undefined) return (await spawnHook('sh', [], { viaShell: true, warm: { shell, line } }, options)).result;
+    shell.child.stdin?.end();
+  }
   if (spec.args !== undefined) return (await spawnHook(spec.command, spec.args, { viaShell: false }, options)).result;
-  const words = spec.shell === undefined ? parseSimpleCommand(spec.command) : undefined;
   if (words !== undefined) {
     const outcome = await spawnHook(words[0] as string, words.slice(1), { viaShell: false }, options);
     // Not found or not executable: let the shell say so in its own words, with its 127 or 126.
@@ -93,7 +104,7 @@ export async function runCommandHook(spec: CommandHookSpec, options: RunCommandH
 function spawnHook(
   file: string,
   argv: readonly string[],
-  { viaShell }: { readonly viaShell: boolean },
+  { viaShell, warm }: { readonly viaShell: boolean; readonly warm?: { readonly shell: WarmShell; readonly line: string } },
   options: RunCommandHookOptions,
 ): Promise<{ readonly result: CommandHookOutcome; readonly spawnErrorCode?: string }> {
   const now = options.now ?? (() => performance.now());
@@ -163,7 +174,7 @@ function spawnHook(
     }
 
     try {
-      child = spawn(file, argv, {
+      child = warm?.shell.child ?? spawn(file, argv, {
         cwd: options.cwd,
         env: options.env,
         // detached = setsid(): a new session and process group, and no controlling terminal.
@@ -209,7 +220,8 @@ function spawnHook(
     child.stdin?.on('error', () => {
       // EPIPE: the hook exited or closed stdin without reading it, which is its right.
     });
-    child.stdin?.end(options.stdin);
+    // A warm shell reads its line byte by byte, leaving the rest of stdin to the hook it becomes.
+    child.stdin?.end(warm === undefined ? options.stdin : `${warm.line}\n${options.stdin}`);
 
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
