@@ -36,6 +36,11 @@ export interface ModuleHookLoader {
    * @throws {Error} When the file cannot be imported or the export is not a function.
    */
   load(file: string, exportName: string): Promise<ModuleHookFunction>;
+  /**
+   * The function `load` would return, when it is loaded and needs no check of the file now;
+   * otherwise `undefined`. Lets a warm hook run without a turn of the event loop.
+   */
+  peek?(file: string, exportName: string): ModuleHookFunction | undefined;
 }
 
 /** Options for {@link createModuleHookLoader}. */
@@ -58,7 +63,7 @@ export interface ModuleHookLoaderOptions {
 
 /** Creates a {@link ModuleHookLoader} that imports each module once (or once per change). */
 export function createModuleHookLoader(options: ModuleHookLoaderOptions = {}): ModuleHookLoader {
-  const cache = new Map<string, { readonly version: string; readonly module: Promise<Record<string, unknown>> }>();
+  const cache = new Map<string, { readonly version: string; readonly module: Promise<Record<string, unknown>>; loaded?: Record<string, unknown> }>();
   const checked = new Map<string, { readonly at: number; readonly version: string }>();
   const now = options.now ?? (() => performance.now());
   const interval = options.checkIntervalMs ?? 1000;
@@ -80,7 +85,9 @@ export function createModuleHookLoader(options: ModuleHookLoaderOptions = {}): M
       let entry = cache.get(file);
       if (entry === undefined || entry.version !== version) {
         const url = pathToFileURL(file).href + (version === '' ? '' : `?v=${version}`);
-        entry = { version, module: import(url) as Promise<Record<string, unknown>> };
+        const created: NonNullable<typeof entry> = { version, module: import(url) as Promise<Record<string, unknown>> };
+        void created.module.then((mod) => (created.loaded = mod), () => undefined);
+        entry = created;
         cache.set(file, entry);
         // A failed import must be retried next time, not cached.
         entry.module.catch(() => cache.delete(file));
@@ -91,6 +98,17 @@ export function createModuleHookLoader(options: ModuleHookLoaderOptions = {}): M
         throw new Error(`${file} has no function export "${exportName}" (found ${typeof fn})`);
       }
       return fn as ModuleHookFunction;
+    },
+    peek(file, exportName) {
+      let version = '';
+      if (options.reloadOnChange === true) {
+        const last = checked.get(file);
+        if (last === undefined || now() - last.at >= interval) return undefined;
+        version = last.version;
+      }
+      const entry = cache.get(file);
+      const fn = entry?.version === version ? entry.loaded?.[exportName] : undefined;
+      return typeof fn === 'function' ? (fn as ModuleHookFunction) : undefined;
     },
   };
 }
@@ -132,7 +150,9 @@ export async function runModuleHook(options: RunModuleHookOptions): Promise<Comm
   const started = now();
   const startedAtEpochMs = Date.now();
   const exportName = options.exportName ?? 'default';
-  const controller = new AbortController();
+  // Created when the hook reads `context.signal` or must be stopped: most hooks never look.
+  let controller: AbortController | undefined;
+  const signal = (): AbortSignal => (controller ??= new AbortController()).signal;
   let stopped: 'timeout' | 'cancelled' | undefined;
 
   const base = { exitSignal: null, startedAtEpochMs } as const;
@@ -152,26 +172,57 @@ export async function runModuleHook(options: RunModuleHookOptions): Promise<Comm
     };
   };
 
+  const failure = (error: unknown): CommandHookOutcome => {
+    if (error instanceof LoadError || isMissingExport(error)) {
+      const message = errorMessage(error instanceof LoadError ? error.cause : error);
+      return render({ exitCode: null, stdout: '', stderr: message }, { failedToStart: true, error: message });
+    }
+    const exitCode = (error as { exitCode?: unknown } | null)?.exitCode === 2 ? 2 : 1;
+    return render({ exitCode, stdout: '', stderr: errorMessage(error) });
+  };
+
+  const hookContext = (): ModuleHookContext => ({
+    ...options.context,
+    get signal() {
+      return signal();
+    },
+  });
+
+  // A warm in-process hook that returns at once (no promise) is done: no timer, race or listener.
+  // It could not have been stopped anyway, since it never gave the event loop a turn.
+  const warm = options.cpuPool === undefined && options.signal?.aborted !== true ? options.loader.peek?.(options.file, exportName) : undefined;
+  let early: { value: unknown } | undefined;
+  if (warm !== undefined) {
+    try {
+      const value = warm(options.input, hookContext());
+      if (!isThenable(value)) return render(toRawResult(value));
+      early = { value };
+    } catch (error) {
+      return failure(error);
+    }
+  }
+
   const work = (async (): Promise<RawResult> => {
+    if (early !== undefined) return toRawResult(await early.value);
     if (options.cpuPool) {
       const pool = await options.cpuPool();
       const { value } = (await pool.run(
         { url: pathToFileURL(options.file).href, exportName, input: options.input, context: options.context },
-        { signal: controller.signal },
+        { signal: signal() },
       )) as { value: unknown };
       return toRawResult(value);
     }
     const fn = await options.loader.load(options.file, exportName).catch((error: unknown) => {
       throw new LoadError(error);
     });
-    return toRawResult(await fn(options.input, { ...options.context, signal: controller.signal }));
+    return toRawResult(await fn(options.input, hookContext()));
   })();
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stop = new Promise<'stopped'>((resolve) => {
     const halt = (why: 'timeout' | 'cancelled'): void => {
       stopped ??= why;
-      controller.abort(why === 'timeout' ? 'deadline' : 'cancelled');
+      (controller ??= new AbortController()).abort(why === 'timeout' ? 'deadline' : 'cancelled');
       resolve('stopped');
     };
     if (options.timeoutMs <= MAX_TIMER_MS) timer = setTimeout(() => halt('timeout'), options.timeoutMs);
@@ -194,12 +245,7 @@ export async function runModuleHook(options: RunModuleHookOptions): Promise<Comm
     if (stopped !== undefined) {
       return render({ exitCode: null, stdout: '', stderr: '' }, { stopped, error: stopped === 'timeout' ? 'killed at its timeout' : 'cancelled' });
     }
-    if (error instanceof LoadError || isMissingExport(error)) {
-      const message = errorMessage(error instanceof LoadError ? error.cause : error);
-      return render({ exitCode: null, stdout: '', stderr: message }, { failedToStart: true, error: message });
-    }
-    const exitCode = (error as { exitCode?: unknown } | null)?.exitCode === 2 ? 2 : 1;
-    return render({ exitCode, stdout: '', stderr: errorMessage(error) });
+    return failure(error);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }
@@ -215,6 +261,10 @@ class LoadError extends Error {
   constructor(override readonly cause: unknown) {
     super(errorMessage(cause));
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function isMissingExport(error: unknown): boolean {
