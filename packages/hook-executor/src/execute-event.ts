@@ -14,6 +14,7 @@ import type { CommandHookOutcome } from './run-command-hook.js';
 import { createModuleHookLoader, runModuleHook } from './run-module-hook.js';
 import type { ModuleHookLoader } from './run-module-hook.js';
 import type { WarmShell } from './warm-shell-pool.js';
+import { monotonicNow } from './monotonic-now.js';
 
 
 /** Options for {@link executeEvent}. */
@@ -47,7 +48,7 @@ export interface ExecuteEventOptions {
   readonly hooks?: readonly ExecutorHook[];
   /** Overrides the event's `maxConcurrency`; `analyze` runs hooks one at a time with 1. */
   readonly maxConcurrency?: number;
-  /** Clock in milliseconds. @default performance.now */
+  /** Clock in milliseconds. @default monotonicNow */
   readonly now?: () => number;
   /**
    * Hooks already started by `prestartHooks` with the same input, by id; their processes are
@@ -124,7 +125,7 @@ export interface ExecuteEventResult {
  */
 export async function executeEvent(options: ExecuteEventOptions): Promise<ExecuteEventResult> {
   const { config, event, input } = options;
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? monotonicNow;
   const block: ExecutorEvent = config.events[event] ?? { hooks: [] };
   const candidates = options.hooks ?? block.hooks;
   const selected = candidates.filter((hook) => matchesHookInput(hook.matcher, { ...input, hook_event_name: event }));

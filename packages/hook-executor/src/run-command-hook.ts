@@ -4,6 +4,7 @@ import { BoundedOutput } from './bounded-output.js';
 import { parseSimpleCommand } from './simple-command.js';
 import { warmShellLine } from './warm-shell-pool.js';
 import type { WarmShell } from './warm-shell-pool.js';
+import { monotonicNow } from './monotonic-now.js';
 
 /** What to run: shell form (`command`) or exec form (`command` + `args`). */
 export interface CommandHookSpec {
@@ -32,7 +33,7 @@ export interface RunCommandHookOptions {
    * reason is the string `'deadline'`, otherwise `'cancelled'`.
    */
   readonly signal?: AbortSignal | undefined;
-  /** Clock for `durationMs`. @default performance.now */
+  /** Clock for `durationMs`. @default monotonicNow */
   readonly now?: () => number;
   /** Takes a shell started in advance (the server's pool), so that starting the hook forks nothing here. */
   readonly warmShell?: (() => WarmShell | undefined) | undefined;
@@ -107,7 +108,7 @@ function spawnHook(
   { viaShell, warm }: { readonly viaShell: boolean; readonly warm?: { readonly shell: WarmShell; readonly line: string } },
   options: RunCommandHookOptions,
 ): Promise<{ readonly result: CommandHookOutcome; readonly spawnErrorCode?: string }> {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? monotonicNow;
   const started = now();
   const startedAtEpochMs = Date.now();
   const stdout = new BoundedOutput(options.maxOutputBytes);

@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CpuPool } from '@whitebox/parallel-core';
 import { BoundedOutput } from './bounded-output.js';
 import type { CommandHookOutcome } from './run-command-hook.js';
+import { monotonicNow } from './monotonic-now.js';
 
 /** What a module hook receives as its second argument. */
 export interface ModuleHookContext {
@@ -57,7 +58,7 @@ export interface ModuleHookLoaderOptions {
    * @default 1000
    */
   readonly checkIntervalMs?: number;
-  /** Clock for `checkIntervalMs`. @default performance.now */
+  /** Clock for `checkIntervalMs`. @default monotonicNow */
   readonly now?: () => number;
 }
 
@@ -65,7 +66,7 @@ export interface ModuleHookLoaderOptions {
 export function createModuleHookLoader(options: ModuleHookLoaderOptions = {}): ModuleHookLoader {
   const cache = new Map<string, { readonly version: string; readonly module: Promise<Record<string, unknown>>; loaded?: Record<string, unknown> }>();
   const checked = new Map<string, { readonly at: number; readonly version: string }>();
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? monotonicNow;
   const interval = options.checkIntervalMs ?? 1000;
   return {
     async load(file, exportName) {
@@ -132,7 +133,7 @@ export interface RunModuleHookOptions {
   readonly loader: ModuleHookLoader;
   /** Present for `cpu: true` hooks: the pool to run them on. */
   readonly cpuPool?: (() => Promise<CpuPool>) | undefined;
-  /** @default performance.now */
+  /** @default monotonicNow */
   readonly now?: () => number;
 }
 
@@ -146,7 +147,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Never rejects.
  */
 export async function runModuleHook(options: RunModuleHookOptions): Promise<CommandHookOutcome> {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? monotonicNow;
   const started = now();
   const startedAtEpochMs = Date.now();
   const exportName = options.exportName ?? 'default';

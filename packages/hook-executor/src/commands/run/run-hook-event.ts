@@ -8,6 +8,7 @@ import { prestartHooks } from '../../prestart-hooks.js';
 import type { CachedConfig } from '../../config-cache.js';
 import type { CommandHookOutcome } from '../../run-command-hook.js';
 import { readStdin, readStdinSync, StdinError } from '@whitebox/core';
+import { monotonicNow } from '../../monotonic-now.js';
 
 /** Where `run` writes; injectable for tests. */
 export interface RunIo {
@@ -49,7 +50,7 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
   const env = options.env ?? process.env;
   const projectDir = path.resolve(options.projectDir ?? env['CLAUDE_PROJECT_DIR'] ?? process.cwd());
   const configPath = path.resolve(options.config ?? path.join(projectDir, EXECUTOR_CONFIG_RELATIVE_PATH));
-  const startedAt = performance.now();
+  const startedAt = monotonicNow();
 
   let stdinText: string;
   let stdinProblem: string | undefined;

@@ -23,7 +23,7 @@ export interface RunLocallyOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Stops the hooks; signals already feed it. */
   readonly stop: AbortController;
-  /** When the event started (performance.now), for the deadline of prestarted hooks. */
+  /** When the event started (`monotonicNow`), for the deadline of prestarted hooks. */
   readonly startedAt: number;
   /** The signal that interrupted the run, if one did. */
   readonly signalled: () => NodeJS.Signals | undefined;

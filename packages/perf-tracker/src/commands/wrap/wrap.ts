@@ -35,7 +35,8 @@ export async function wrapMain(argv: readonly string[]): Promise<number> {
   }
 
   const ts = Date.now();
-  const started = performance.now();
+  // Not performance.now(): its first use loads perf_hooks, a millisecond before the child starts.
+  const started = process.hrtime.bigint();
   const { file, args: childArgs } = commandToSpawn(args.command);
   const pipeStdin = !isatty(0);
   const child = spawn(file, childArgs, { stdio: [pipeStdin ? 'pipe' : 'inherit', 'pipe', 'inherit'] });
@@ -98,7 +99,7 @@ export async function wrapMain(argv: readonly string[]): Promise<number> {
   });
 
   const { code, signal, spawnError } = await exited;
-  const durationMs = performance.now() - started;
+  const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
   for (const s of FORWARDED_SIGNALS) process.off(s, onSignal);
   // The child is gone: stop waiting for the rest of our stdin, or the process would linger.
   input?.destroy();
