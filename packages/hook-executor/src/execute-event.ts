@@ -133,6 +133,9 @@ export async function executeEvent(options: ExecuteEventOptions): Promise<Execut
   const inputText = options.inputText ?? JSON.stringify(input);
   const maxOutputBytes = config.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const baseEnv = options.env ?? process.env;
+  // Built once per event, on first use; a hook with its own `env` gets a copy with it on top.
+  let common: Record<string, string> | undefined;
+  const commonEnv = (): Record<string, string> => (common ??= hookEnvironment({ base: baseEnv, projectDir: options.projectDir, input }));
   const defaultCwd = options.cwd ?? process.cwd();
   const loader = options.loader ?? createModuleHookLoader();
   const timeoutDefault = defaultHookTimeoutSeconds(event);
@@ -182,12 +185,7 @@ export async function executeEvent(options: ExecuteEventOptions): Promise<Execut
               { command: hook.command, args: hook.args, shell: hook.shell },
               {
                 stdin,
-                env: hookEnvironment({
-                  base: baseEnv,
-                  projectDir: options.projectDir,
-                  input,
-                  ...(hook.env !== undefined && { extra: hook.env }),
-                }),
+                env: hook.env === undefined ? commonEnv() : { ...commonEnv(), ...hook.env },
                 cwd: hook.cwd === undefined ? defaultCwd : path.resolve(options.configDir, hook.cwd),
                 timeoutMs,
                 maxOutputBytes,

@@ -34,6 +34,8 @@ export function prestartHooks(options: PrestartHooksOptions): Map<string, Promis
   if (block.hooks.some((hook) => hook.matcher !== undefined && !MATCH_ALL.has(hook.matcher.trim()))) return started;
   const roots = block.hooks.filter((hook) => (hook.after ?? []).length === 0).slice(0, block.maxConcurrency ?? Number.POSITIVE_INFINITY);
   const timeoutDefault = defaultHookTimeoutSeconds(options.event);
+  // One environment for the event; a hook with its own `env` gets a copy with it on top.
+  const common = hookEnvironment({ base: options.env, projectDir: options.projectDir, input: options.input });
   for (const hook of roots) {
     if (hook.command === undefined) continue;
     started.set(
@@ -42,12 +44,7 @@ export function prestartHooks(options: PrestartHooksOptions): Map<string, Promis
         { command: hook.command, args: hook.args, shell: hook.shell },
         {
           stdin: options.inputText,
-          env: hookEnvironment({
-            base: options.env,
-            projectDir: options.projectDir,
-            input: options.input,
-            ...(hook.env !== undefined && { extra: hook.env }),
-          }),
+          env: hook.env === undefined ? common : { ...common, ...hook.env },
           cwd: hook.cwd === undefined ? process.cwd() : path.resolve(options.configDir, hook.cwd),
           timeoutMs: (hook.timeout ?? timeoutDefault) * 1000,
           maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,

@@ -112,6 +112,33 @@ export const hookExecutorRunVsXargs = defineBenchmark({
   targets: [{ metric: 'relative', max: 1.15, note: `${runTargets}: ≤ 1.15 × (node -e 0 + xargs -P 21)` }],
 });
 
+/**
+ * The floor under any one-shot Node hook runner: the smallest Node program that starts 21 hooks
+ * with piped stdio and waits for them, against the same xargs baseline. Node forks its whole
+ * process, synchronously, to start each child (about 1 ms here), where xargs forks a 2 MB one;
+ * this row shows how much of `hook-executor-run-xargs` is that, and how much is the executor.
+ */
+const FLOOR_SCRIPT = `
+const { spawn } = require('node:child_process');
+const input = require('node:fs').readFileSync(0);
+for (let i = 0; i < ${HOOKS}; i++) {
+  const child = spawn('sleep', ['0.05'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  child.stdout.resume();
+  child.stderr.resume();
+  child.stdin.end(input);
+}`;
+
+export const hookExecutorRunFloor = defineBenchmark({
+  name: 'hook-executor-run-floor',
+  description: `the Node floor: a minimal Node script that spawns ${HOOKS} hooks with pipes vs \`node -e 0\` then \`xargs -P ${HOOKS}\``,
+  pkg: '@whitebox/hook-executor',
+  runs: 9,
+  setup: () => void createProject(),
+  teardown: removeProject,
+  baseline: { label: 'node -e 0 + xargs -P 21', run: () => run('sh', ['-c', `node -e 0 && seq ${HOOKS} | xargs -P ${HOOKS} -I{} ${SLEEP}`]) },
+  candidate: { label: 'minimal Node spawner', run: () => run(process.execPath, ['-e', FLOOR_SCRIPT], { stdin: createProject().prompt }) },
+});
+
 /** One-shot `hook-executor run` against lefthook running the same hooks with `parallel: true`. */
 export const hookExecutorRunVsLefthook = defineBenchmark({
   name: 'hook-executor-run-lefthook',
@@ -278,6 +305,7 @@ export const hookExecutorServerModulesP99 = moduleBenchmark(99, 5);
 export const hookExecutorBenchmarks: readonly Benchmark[] = [
   hookExecutorRunVsSequential,
   hookExecutorRunVsXargs,
+  hookExecutorRunFloor,
   hookExecutorRunVsLefthook,
   hookExecutorStartup,
   hookExecutorServerVsSequential,

@@ -65,8 +65,8 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
   if (options.forward !== false && stdinProblem === undefined && stdinText.trim() !== '') {
     const reply = await forwardToServer({ projectDir, event: options.event, body: stdinText, configPath });
     if (reply !== undefined) {
-      io.stdout.write(reply.stdout);
-      io.stderr.write(reply.stderr);
+      if (reply.stdout !== '') io.stdout.write(reply.stdout);
+      if (reply.stderr !== '') io.stderr.write(reply.stderr);
       return reply.exitCode;
     }
   }

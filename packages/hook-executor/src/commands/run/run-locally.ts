@@ -97,7 +97,8 @@ export async function runLocally(options: RunLocallyOptions): Promise<number> {
     if (caught !== undefined) return SIGNAL_EXIT[caught] ?? 1;
 
     const { merged } = result;
-    io.stdout.write(merged.stdout);
+    // Only when there is something: the first use of process.stdout builds a stream.
+    if (merged.stdout !== '') io.stdout.write(merged.stdout);
     if (result.shortCircuitedBy !== undefined) {
       debug.push(`hook-executor: ${result.shortCircuitedBy} blocked; the hooks still running or waiting were cancelled (shortCircuit)`);
     }
