@@ -147,6 +147,8 @@ describe(startHookServer, () => {
     await start({ events: { UserPromptSubmit: { hooks: [{ id: 'barrier', command: barrier, timeout: 5 }] } } });
     const replies = await Promise.all(Array.from({ length: 5 }, () => post('UserPromptSubmit', PROMPT).then((res) => res.json())));
     expect(replies).toEqual(Array.from({ length: 5 }, () => ({ hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: 'all-arrived' } })));
+    // Timing records are written after the answers; close waits for them.
+    await server.close({ graceMs: 0 });
     const records = (await readFile(project.file('.claude/memory/hook_performance.jsonl'), 'utf8')).trim().split('\n');
     expect(records.map((line) => (JSON.parse(line) as { runner: string }).runner)).toEqual(Array(5).fill('executor-server'));
   });

@@ -4,11 +4,11 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { mergeHookResults, parseHookInput, perfLogPath, WhiteboxError } from '@whitebox/core';
+import { appendJsonl, mergeHookResults, parseHookInput, perfLogPath, WhiteboxError } from '@whitebox/core';
 import type { CpuPool } from '@whitebox/parallel-core';
 import { executeEvent } from './execute-event.js';
 import { COMMAND_REPLY_HEADER, DEFAULT_SERVER_PORT } from './executor-constants.js';
-import { hookPerfRecords, recordHookTimings } from './hook-perf-records.js';
+import { hookPerfRecords } from './hook-perf-records.js';
 import { httpReply } from './http-reply.js';
 import { loadExecutorConfig } from './load-executor-config.js';
 import type { LoadedExecutorConfig } from './load-executor-config.js';
@@ -113,6 +113,7 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
   let reloading: Promise<void> | undefined;
   let pool: Promise<CpuPool> | undefined;
   const active = new Set<AbortController>();
+  const pendingWrites = new Set<Promise<void>>();
   let closing: Promise<void> | undefined;
 
   const cpuPool = (): Promise<CpuPool> => {
@@ -222,10 +223,15 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
       }
       // Between requests: spawning costs this thread a millisecond per shell.
       setImmediate(() => shells.refill());
-      // After the answer, so the append never adds to Claude Code's wait.
+      // After the answer, and off this thread: a disk that stalls for a moment (a journal commit)
+      // must not hold up the next event. `close` waits for the writes still pending.
       if (loaded.config.timings !== false) {
-        const problem = recordHookTimings(perfLogPath(options.projectDir), hookPerfRecords(result, { input, runner: 'executor-server' }));
-        if (problem !== undefined) log(problem);
+        const file = perfLogPath(options.projectDir);
+        const write = appendJsonl(file, hookPerfRecords(result, { input, runner: 'executor-server' })).catch((error: unknown) => {
+          log(`could not record hook timings in ${file}: ${error instanceof Error ? error.message : String(error)}`);
+        });
+        pendingWrites.add(write);
+        void write.finally(() => pendingWrites.delete(write));
       }
     } finally {
       active.delete(controller);
@@ -280,6 +286,7 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
         for (const controller of active) controller.abort();
         server.closeAllConnections();
         await stopped;
+        await Promise.all(pendingWrites);
         shells.close();
         if (pool !== undefined) await (await pool.catch(() => undefined))?.destroy();
       })();

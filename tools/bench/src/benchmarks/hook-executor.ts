@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { defineBenchmark, type Benchmark } from '../define-benchmark.js';
 
 /**
@@ -210,8 +210,8 @@ async function stopServer(): Promise<void> {
 }
 
 /** One POST as Claude Code's http hook makes it: a fresh loopback connection, the input as the body. */
-function post(event: string, body: string): Promise<void> {
-  const { port, token } = server as Server;
+function post(event: string, body: string, target: { readonly port: number; readonly token: string } = server as Server): Promise<void> {
+  const { port, token } = target;
   return new Promise((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port, method: 'POST', path: `/hooks/${event}`, agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
@@ -226,11 +226,11 @@ function post(event: string, body: string): Promise<void> {
 }
 
 /** Milliseconds of each of `count` back-to-back requests. */
-async function latencies(count: number, event: string, body: string): Promise<number[]> {
+async function latencies(count: number, event: string, body: string, target?: { readonly port: number; readonly token: string }): Promise<number[]> {
   const ms: number[] = [];
   for (let i = 0; i < count; i++) {
     const start = performance.now();
-    await post(event, body);
+    await post(event, body, target);
     ms.push(performance.now() - start);
   }
   return ms;
@@ -270,29 +270,55 @@ export const hookExecutorServerVsXargs = defineBenchmark({
 });
 
 /**
+ * The floor for any Node hook server on this machine: a bare `node:http` server in its own
+ * process that reads the body and answers `{}`, with no auth, validation, hooks or merge.
+ */
+const BARE_SERVER = `
+const server = require('node:http').createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': 2 }).end('{}'));
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
+
+let bare: { readonly child: ChildProcess; readonly port: number } | undefined;
+
+async function startBareServer(): Promise<void> {
+  const child = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout?.setEncoding('utf8').once('data', (chunk: string) => resolve(Number(chunk.trim())));
+  });
+  bare = { child, port };
+}
+
+function stopBareServer(): void {
+  bare?.child.kill('SIGTERM');
+  bare = undefined;
+}
+
+/**
  * 21 warm module hooks per event over HTTP. Each run makes 200 back-to-back requests and reports the
- * p50 (this benchmark) or the p99 (the next) of their latencies; the baseline calls the same 21
- * functions directly in this process, the floor the server adds HTTP, validation and merging to.
+ * p50 (this benchmark) or the p99 (the next) of their latencies. The baseline makes the same
+ * requests to a bare Node HTTP server: what the machine and the client cost before any hook work.
  */
 function moduleBenchmark(p: 50 | 99, max: number): Benchmark {
-  const direct = async (): Promise<number[]> => {
-    const { default: noop } = (await import(pathToFileURL(path.join(createProject().dir, '.claude', 'noop.mjs')).href)) as { default: () => unknown };
-    const ms: number[] = [];
-    for (let i = 0; i < REQUESTS_PER_RUN; i++) {
-      const start = performance.now();
-      await Promise.all(Array.from({ length: HOOKS }, () => noop()));
-      ms.push(performance.now() - start);
-    }
-    return ms;
-  };
   return defineBenchmark({
     name: `hook-executor-server-modules-p${p}`,
-    description: `hook-executor serve, ${HOOKS} warm module hooks per event: p${p} of ${REQUESTS_PER_RUN} requests per run`,
+    description: `hook-executor serve, ${HOOKS} warm module hooks per event: p${p} of ${REQUESTS_PER_RUN} requests per run, vs a bare node:http server`,
     pkg: '@whitebox/hook-executor',
     runs: 5,
-    setup: startServer,
-    teardown: stopServer,
-    baseline: { label: `direct calls, p${p}`, run: async () => percentile(await direct(), p) },
+    setup: async () => {
+      await startServer();
+      await startBareServer();
+    },
+    teardown: async () => {
+      stopBareServer();
+      await stopServer();
+    },
+    baseline: {
+      label: `bare node:http, p${p}`,
+      run: async () => percentile(await latencies(REQUESTS_PER_RUN, 'PostToolBatch', createProject().batch, { port: (bare as { port: number }).port, token: 'none' }), p),
+    },
     candidate: { label: `HTTP event, p${p}`, run: async () => percentile(await latencies(REQUESTS_PER_RUN, 'PostToolBatch', createProject().batch), p) },
     targets: [{ metric: 'candidate', max, note: `issue 3: 21 module hooks p${p} ≤ ${max} ms per event` }],
   });
