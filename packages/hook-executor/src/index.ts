@@ -29,6 +29,10 @@ export { executeEvent, applyPolicies, perfOutcomeOf, DEFAULT_MAX_OUTPUT_BYTES } 
 export type { ExecuteEventOptions, ExecuteEventResult, HookRun } from './execute-event.js';
 export { runCommandHook } from './run-command-hook.js';
 export type { CommandHookOutcome, CommandHookSpec, RunCommandHookOptions } from './run-command-hook.js';
+export { parseSimpleCommand } from './simple-command.js';
+export { createWarmShellPool, warmShellLine, shellQuote } from './warm-shell-pool.js';
+export type { WarmShell, WarmShellPool, WarmShellPoolOptions } from './warm-shell-pool.js';
+export { monotonicNow } from './monotonic-now.js';
 export { createModuleHookLoader, runModuleHook, toRawResult } from './run-module-hook.js';
 export type {
   ModuleHookContext,
