@@ -1,9 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PerfRecordSchema } from '@whitebox/core';
+import { HOOK_EVENT_NAMES, mergeHookResults, PerfRecordSchema } from '@whitebox/core';
+import type { HookResult } from '@whitebox/core';
 import type { CpuPool } from '@whitebox/parallel-core';
 import { createModuleHookPool } from './create-module-hook-pool.js';
-import { applyPolicies, executeEvent } from './execute-event.js';
+import { applyPolicies, executeEvent, perfOutcomeOf } from './execute-event.js';
 import type { ExecuteEventOptions } from './execute-event.js';
 import type { ExecutorConfig, ExecutorEvent } from './executor-config.js';
 import { hookPerfRecords } from './hook-perf-records.js';
@@ -253,5 +254,32 @@ describe(applyPolicies, () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/^Hook bad returned JSON that fails validation: continue/);
     expect(applyPolicies('PreToolUse', 'bad', invalid, { onError: 'allow', onTimeout: 'allow' }).exitCode).toBe(0);
+  });
+});
+
+describe(perfOutcomeOf, () => {
+  const result = (extra: Partial<HookResult>): HookResult => ({ exitCode: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false, failedToStart: false, ...extra });
+  // The long way round: what one hook's result amounts to when merged on its own.
+  const merged = (event: string, r: HookResult): string => {
+    if (r.timedOut) return 'timeout';
+    const single = mergeHookResults(event, [r]);
+    return single.blocked ? 'blocked' : single.errors.length > 0 ? 'error' : 'ok';
+  };
+
+  it.each([...HOOK_EVENT_NAMES, 'SomeFutureEvent'])('agrees with a single-result merge on %s', (event) => {
+    const cases = [
+      result({}),
+      result({ stdout: 'plain context\n' }),
+      result({ stdout: '  \n' }),
+      result({ stdout: '/tmp/worktree' }),
+      result({ stdout: '{"decision":"block","reason":"no"}' }),
+      result({ stdout: '{"continue":false}' }),
+      result({ stdout: `{"hookSpecificOutput":{"hookEventName":"${event}","permissionDecision":"deny"}}` }),
+      result({ exitCode: 2, stderr: 'blocked' }),
+      result({ exitCode: 1, stderr: 'oops' }),
+      result({ exitCode: null, failedToStart: true, error: 'ENOENT' }),
+      result({ exitCode: null, timedOut: true }),
+    ];
+    for (const r of cases) expect(perfOutcomeOf(event, r)).toBe(merged(event, r));
   });
 });

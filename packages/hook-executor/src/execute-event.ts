@@ -256,6 +256,9 @@ export async function executeEvent(options: ExecuteEventOptions): Promise<Execut
 /** How a timing record classifies one hook's result: a block, an error, a timeout or fine. */
 export function perfOutcomeOf(event: string, result: HookResult): PerfOutcome {
   if (result.timedOut) return 'timeout';
+  // The common case without a merge: exit 0 with plain or no output is a success on every event
+  // but WorktreeCreate, where printing no path fails the event.
+  if (result.exitCode === 0 && !result.failedToStart && event !== 'WorktreeCreate' && !result.stdout.trimStart().startsWith('{')) return 'ok';
   const single = mergeHookResults(event, [result]);
   if (single.blocked) return 'blocked';
   return single.errors.length > 0 ? 'error' : 'ok';
