@@ -6,7 +6,7 @@
  * One file matters for start-up: hooks run on every prompt, and resolving and reading dozens of
  * node_modules files costs more than parsing one bundle.
  *
- * `whitebox.splitting: true` is for CLIs whose hottest command must not pay to load the rest
+ * `whitebox.leanEntry: true` is for CLIs whose hottest command must not pay to load the rest
  * (parsing a 1.5 MB bundle costs about 40 ms, more than a lean hook command's whole budget):
  * - `bin/<name>.js` is CommonJS (`bin/package.json` says so) and holds only what the entry
  *   imports statically: the hook fast path. CommonJS because Node's ES module loader adds 3 to
@@ -18,7 +18,6 @@ import { build } from 'esbuild';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { resolveBarrelImports } from './resolve-barrel-imports.js';
 
 interface PackageJson {
   readonly name: string;
@@ -26,7 +25,7 @@ interface PackageJson {
   readonly whitebox?: {
     readonly cli?: Record<string, string>;
     readonly external?: readonly string[];
-    readonly splitting?: boolean;
+    readonly leanEntry?: boolean;
   };
 }
 
@@ -56,18 +55,17 @@ const common: BuildOptions = {
     ].join('\n'),
   },
   minifySyntax: true,
-  plugins: [resolveBarrelImports()],
   legalComments: 'none',
   logLevel: 'warning',
 };
 
 await rm('bin', { recursive: true, force: true });
-if (pkg.whitebox?.splitting === true) {
+if (pkg.whitebox?.leanEntry === true) {
   const entries: Record<string, string> = {};
   for (const [name, outfile] of bins) {
     const match = /^(?:\.\/)?bin\/([^/]+)\.js$/.exec(outfile);
     if (match === null) {
-      throw new Error(`${pkg.name}: with whitebox.splitting, bin "${name}" must be ./bin/<name>.js, got "${outfile}"`);
+      throw new Error(`${pkg.name}: with whitebox.leanEntry, bin "${name}" must be ./bin/<name>.js, got "${outfile}"`);
     }
     entries[match[1]!] = pkg.whitebox.cli?.[name] ?? 'src/cli.ts';
   }
@@ -82,8 +80,9 @@ if (pkg.whitebox?.splitting === true) {
     plugins: [...(common.plugins ?? []), lazyImportsAsEsmChunks(lazy)],
   });
   await writeFile('bin/package.json', `${JSON.stringify({ type: 'commonjs' })}\n`);
-  // One self-contained bundle per lazy module, not esbuild's code splitting: a split build keeps
-  // namespace re-exports whole, so zod/mini's 40 KB would come with zod's 640 KB of locales.
+  // One self-contained bundle per lazy module, not esbuild's code splitting: a split build assigns
+  // whole modules to shared chunks, so a hot path that shares one helper with the full CLI loads
+  // the chunk with zod and yargs, and zod/mini's 40 KB came with zod's 640 KB of locales.
   await Promise.all([...lazy].map(([name, source]) => build({ ...common, entryPoints: { [name]: source }, outdir: 'bin/chunks' })));
   await writeFile('bin/chunks/package.json', `${JSON.stringify({ type: 'module' })}\n`);
   await Promise.all(bins.map(([, outfile]) => chmod(outfile, 0o755)));

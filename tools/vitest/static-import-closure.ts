@@ -14,8 +14,9 @@ export interface StaticImportClosure {
 const STATIC_IMPORT = /^import\s+(?:[^'";]*?\s+from\s+)?["'](\.{1,2}\/[^"']+)["'];?$/gm;
 
 /**
- * Follows the relative static imports of a bundled entry file, the chunks esbuild's code splitting
- * makes it load up front. Dynamic `import()` chunks are not followed: they load on demand.
+ * Follows the relative static imports of a bundled entry file: everything Node loads before the
+ * entry's first line runs. Dynamic `import()` targets are not followed: they load on demand. A
+ * CommonJS entry (`whitebox.leanEntry`) has none, so its closure is the file itself.
  * Hook commands' start-up tests use it to keep heavy libraries out of their first chunk.
  */
 export function staticImportClosure(entry: string): StaticImportClosure {

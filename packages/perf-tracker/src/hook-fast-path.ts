@@ -4,7 +4,7 @@ import { wrapMain } from './commands/wrap/wrap.js';
 /**
  * The commands that run as hooks, on every tool call or prompt, are dispatched here without
  * yargs or zod. Both are imported statically, so the bin's lean CommonJS entry holds them and
- * nothing else (`whitebox.splitting`, see tools/esbuild/build-cli.ts): `wrap` starts its child
+ * nothing else (`whitebox.leanEntry`, see tools/esbuild/build-cli.ts): `wrap` starts its child
  * after reading one small file. `--help` still goes through yargs.
  *
  * @returns The command to run, or `undefined` for the full CLI.
