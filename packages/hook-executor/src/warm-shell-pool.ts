@@ -52,7 +52,7 @@ export function createWarmShellPool(options: WarmShellPoolOptions): WarmShellPoo
   let size = options.size ?? 0;
   const idle: WarmShell[] = [];
   let closed = false;
-  let refilling = false;
+  let scheduled = false;
 
   const start = (): WarmShell | undefined => {
     try {
@@ -71,6 +71,22 @@ export function createWarmShellPool(options: WarmShellPoolOptions): WarmShellPoo
     shell.child.stdin?.end();
   };
 
+  // One shell per call and per turn of the event loop, so that a request arriving meanwhile waits
+  // for one fork, not twenty, and takes whatever is ready by then.
+  function refill(): void {
+    if (closed || idle.length >= size) return;
+    const shell = start();
+    if (shell === undefined) return;
+    idle.push(shell);
+    if (!scheduled && idle.length < size) {
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        refill();
+      });
+    }
+  }
+
   return {
     take() {
       while (idle.length > 0) {
@@ -79,23 +95,7 @@ export function createWarmShellPool(options: WarmShellPoolOptions): WarmShellPoo
       }
       return undefined;
     },
-    refill() {
-      if (refilling) return;
-      // One shell per turn of the event loop, so that a request arriving meanwhile waits for one
-      // fork, not twenty, and takes whatever is ready by then.
-      const next = (): void => {
-        refilling = !closed && idle.length < size;
-        if (!refilling) return;
-        const shell = start();
-        if (shell === undefined) {
-          refilling = false;
-          return;
-        }
-        idle.push(shell);
-        setImmediate(next);
-      };
-      next();
-    },
+    refill,
     resize(next) {
       if (!Number.isSafeInteger(next) || next < 0) throw new TypeError(`Expected \`size\` to be an integer ≥ 0, got \`${String(next)}\``);
       size = next;
