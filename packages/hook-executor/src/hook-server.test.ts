@@ -7,9 +7,9 @@ import { startHookServer } from './hook-server.js';
 import type { HookServer } from './hook-server.js';
 import { ensureToken } from './ensure-token.js';
 import { serverPaths, writeServerState } from './server-state.js';
-import { BIN, createFixtureProject, fixtureInput, printJson, runBin } from './test-support/fixture-project.js';
+import { BIN, createFixtureProject, fixtureInput, printJson, runBin, waitFor } from './test-support/fixture-project.js';
 import type { FixtureProject } from './test-support/fixture-project.js';
-import { waitFor, warmShellPids } from './test-support/warm-shell-pids.js';
+import { warmShellPids } from './test-support/warm-shell-pids.js';
 
 const PRE_TOOL_USE = fixtureInput('bash-hooks', '02-PreToolUse.json');
 const PROMPT = fixtureInput('bash-hooks', '01-UserPromptSubmit.json');
@@ -147,8 +147,6 @@ describe(startHookServer, () => {
     await start({ events: { UserPromptSubmit: { hooks: [{ id: 'barrier', command: barrier, timeout: 5 }] } } });
     const replies = await Promise.all(Array.from({ length: 5 }, () => post('UserPromptSubmit', PROMPT).then((res) => res.json())));
     expect(replies).toEqual(Array.from({ length: 5 }, () => ({ hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: 'all-arrived' } })));
-    // Timing records are written after the answers; close waits for them.
-    await server.close({ graceMs: 0 });
     const records = (await readFile(project.file('.claude/memory/hook_performance.jsonl'), 'utf8')).trim().split('\n');
     expect(records.map((line) => (JSON.parse(line) as { runner: string }).runner)).toEqual(Array(5).fill('executor-server'));
   });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCommandHook } from './run-command-hook.js';
 import type { RunCommandHookOptions } from './run-command-hook.js';
-import { isRunning } from './test-support/fixture-project.js';
+import { isRunning, waitFor } from './test-support/fixture-project.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -22,14 +22,6 @@ const options = (extra: Partial<RunCommandHookOptions> = {}): RunCommandHookOpti
   maxOutputBytes: 1024 * 1024,
   ...extra,
 });
-
-async function waitUntil(check: () => boolean): Promise<boolean> {
-  for (let i = 0; i < 100; i++) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return check();
-}
 
 describe(runCommandHook, () => {
   it('runs the shell form with the input on stdin, the environment and the working directory', async () => {
@@ -86,7 +78,7 @@ describe(runCommandHook, () => {
     const shellPid = outcome.pid as number;
     const grandchild = Number((await readFile(pidFile, 'utf8')).trim());
     expect(grandchild).toBeGreaterThan(0);
-    expect(await waitUntil(() => !isRunning(grandchild))).toBe(true);
+    expect(await waitFor(() => !isRunning(grandchild))).toBe(true);
     expect(isRunning(shellPid)).toBe(false);
   });
 

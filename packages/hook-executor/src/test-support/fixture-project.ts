@@ -91,3 +91,12 @@ export function isRunning(pid: number): boolean {
     return false;
   }
 }
+
+/** Polls `check` every 20 ms for up to 2 s; resolves with its last answer. */
+export async function waitFor(check: () => boolean | Promise<boolean>): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return check();
+}

@@ -16,8 +16,3 @@ export async function warmShellPids(): Promise<number[]> {
   }
   return pids;
 }
-
-/** Polls `check` every 20 ms, for up to 2 s. */
-export async function waitFor(check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-}

@@ -4,7 +4,6 @@ import { parseHookInput, perfLogPath, WhiteboxError } from '@whitebox/core';
 import type { CpuPool } from '@whitebox/parallel-core';
 import { executeEvent } from '../../execute-event.js';
 import { hookPerfRecords, recordHookTimings } from '../../hook-perf-records.js';
-import type { LoadedExecutorConfig } from '../../load-executor-config.js';
 import type { CommandHookOutcome } from '../../run-command-hook.js';
 import type { RunIo } from './run-hook-event.js';
 import type { CachedConfig } from '../../config-cache.js';
@@ -47,12 +46,7 @@ export async function runLocally(options: RunLocallyOptions): Promise<number> {
     return code;
   };
 
-  const dir = path.dirname(options.configPath);
-  const loaded: LoadedExecutorConfig =
-    options.config === undefined
-      ? { config: { events: {} }, file: options.configPath, dir, exists: false, warnings: [] }
-      : { ...options.config, file: options.configPath, dir, exists: true };
-  const { config } = loaded;
+  const { config, warnings } = options.config ?? { config: { events: {} }, warnings: [] };
   const block = config.events[event];
   const failClosed = block !== undefined && (block.onError === 'block' || block.hooks.some((hook) => hook.onError === 'block'));
 
@@ -66,8 +60,8 @@ export async function runLocally(options: RunLocallyOptions): Promise<number> {
     io.stderr.write(`hook-executor: ${error.message}${note}\n`);
     return abandon(failClosed ? 2 : 1);
   }
-  const debug: string[] = loaded.warnings.map((warning) => `hook-executor: warning: ${warning}`);
-  if (!loaded.exists) debug.push(`hook-executor: ${options.configPath} does not exist; no hooks ran`);
+  const debug: string[] = warnings.map((warning) => `hook-executor: warning: ${warning}`);
+  if (options.config === undefined) debug.push(`hook-executor: ${options.configPath} does not exist; no hooks ran`);
 
   let pool: Promise<CpuPool> | undefined;
   const cpuPool = (): Promise<CpuPool> => {
@@ -82,7 +76,7 @@ export async function runLocally(options: RunLocallyOptions): Promise<number> {
   try {
     const result = await executeEvent({
       config,
-      configDir: loaded.dir,
+      configDir: path.dirname(options.configPath),
       event,
       input,
       inputText: options.stdinText,
