@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFixtureProject, fixtureInput, isRunning, printJson, runBin } from './test-support/fixture-project.js';
+import { MIN_LAUNCHED_HOOKS } from './hook-launcher.js';
+import { createFixtureProject, fixtureInput, isRunning, printJson, runBin, waitFor } from './test-support/fixture-project.js';
 import type { FixtureProject } from './test-support/fixture-project.js';
 
 // Real inputs captured from Claude Code 2.1.332, passed on stdin exactly as Claude Code does.
@@ -211,6 +212,89 @@ describe('hook-executor run (bundled CLI, as Claude Code runs it)', () => {
       await run('UserPromptSubmit', PROMPT, [{ id: 'a', command: 'echo old' }]);
       await project.writeConfig({ events: { UserPromptSubmit: { hooks: [{ id: 'a', command: 'echo new' }] } } });
       expect((await runBin(['run', '--event', 'UserPromptSubmit'], { input: PROMPT, cwd: project.dir })).stdout).toBe('new');
+    });
+  });
+
+  // A dozen or more first hooks start through the Perl launcher (see hook-launcher.ts) where there
+  // is one; WHITEBOX_HOOK_LAUNCHER=0 starts them with Node's spawn. Both must answer alike.
+  describe.runIf(process.platform === 'linux' && existsSync('/usr/bin/perl'))('with the hook launcher (a dozen or more first hooks)', () => {
+    // Hooks that print nothing, to reach the launcher's threshold.
+    const quiet = (count: number) => Array.from({ length: Math.max(0, MIN_LAUNCHED_HOOKS - count) }, (_, i) => ({ id: `quiet${i}`, command: 'true' }));
+    const context = (text: string) => printJson({ hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: text } });
+    const withoutLauncher = { WHITEBOX_HOOK_LAUNCHER: '0' };
+
+    it('answers exactly as with Node\'s spawn: order, failures to start, timeouts, after chains', async () => {
+      const hooks = [
+        { id: 'parent', command: 'echo "started by $(cat /proc/$PPID/comm)"' },
+        { id: 'slow', command: `sleep 0.2; ${context('slow, first in order')}` },
+        { id: 'typo', command: 'no-such-command-hx42 --flag' },
+        { id: 'exec-form', command: 'printf', args: ['%s', 'exec form'] },
+        { id: 'hang', command: 'sleep 100', timeout: 0.3 },
+        { id: 'chained', command: 'cat > chained-input.json; echo chained', after: ['slow'], receivesOutputs: true },
+      ];
+      hooks.push(...quiet(5));
+      const cold = await run('UserPromptSubmit', PROMPT, hooks);
+      const launched = await runBin(['run', '--event', 'UserPromptSubmit'], { input: PROMPT, cwd: project.dir });
+      const spawned = await runBin(['run', '--event', 'UserPromptSubmit'], { input: PROMPT, cwd: project.dir, env: withoutLauncher });
+      // Everything but the name of the parent process and the measured time.
+      const normal = (result: { stdout: string }) => result.stdout.replace(/started by \w+/, 'started by …').replace(/after \d+ ms/, 'after … ms');
+      expect(cold.stdout).toContain('started by perl');
+      expect(launched.stdout).toContain('started by perl');
+      expect(spawned.stdout).toContain('started by node');
+      for (const result of [cold, launched, spawned]) {
+        expect(result).toMatchObject({ code: 0, stderr: '' });
+        expect(normal(result)).toBe(normal(spawned));
+      }
+      expect(JSON.parse(spawned.stdout)).toEqual({
+        systemMessage: expect.stringMatching(/^Hook typo failed to start: .*no-such-command-hx42: not found\nHook hang timed out after \d+ ms/),
+        hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: 'started by node\nslow, first in order\nexec form\nchained' },
+      });
+      expect(JSON.parse(await readFile(project.file('chained-input.json'), 'utf8')).hook_executor_outputs.slow.exit_code).toBe(0);
+    });
+
+    it('kills every launched hook with its process group at its timeout: no grandchild survives', async () => {
+      const hooks = [
+        ...Array.from({ length: 3 }, (_, i) => ({
+          id: `hang${i}`,
+          command: `sleep 100 & echo $! > ${project.file(`grandchild${i}.pid`)}; wait`,
+          timeout: 0.3,
+        })),
+        ...quiet(3),
+      ];
+      await run('UserPromptSubmit', PROMPT, hooks);
+      const result = await runBin(['run', '--event', 'UserPromptSubmit'], { input: PROMPT, cwd: project.dir });
+      expect(result.code).toBe(1);
+      for (let i = 0; i < 3; i++) {
+        const pid = Number((await readFile(project.file(`grandchild${i}.pid`), 'utf8')).trim());
+        expect(await waitFor(() => !isRunning(pid))).toBe(true);
+      }
+    });
+
+    it('stops the launched hooks when the input then fails validation', async () => {
+      await project.writeConfig({
+        events: {
+          PreToolUse: {
+            hooks: [
+              ...Array.from({ length: 3 }, (_, i) => ({
+                id: `slow${i}`,
+                command: `echo $$ > ${project.file(`hook${i}.pid`)}; sleep 5; touch ${project.file('finished')}`,
+              })),
+              ...quiet(3),
+            ],
+          },
+        },
+      });
+      expect((await runBin(['run', '--event', 'Stop'], { input: STOP, cwd: project.dir })).code).toBe(0);
+      const input = JSON.parse(PRE_TOOL_USE) as Record<string, unknown>;
+      delete input['tool_name'];
+      const result = await runBin(['run', '--event', 'PreToolUse'], { input: JSON.stringify(input), cwd: project.dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('tool_name: expected string');
+      expect(existsSync(project.file('finished'))).toBe(false);
+      for (let i = 0; i < 3; i++) {
+        if (!existsSync(project.file(`hook${i}.pid`))) continue;
+        expect(isRunning(Number((await readFile(project.file(`hook${i}.pid`), 'utf8')).trim()))).toBe(false);
+      }
     });
   });
 

@@ -19,5 +19,23 @@ const exitCode =
         return 1;
       });
 void exitCode.then((code) => {
-  process.exitCode = code;
+  if (fast === undefined) process.exitCode = code;
+  else exitOnceFlushed(code);
 });
+
+/**
+ * Ends `run` as soon as what it printed is out. Claude Code waits for the hook process to end, and
+ * Node's orderly teardown of a heap that has loaded the validator takes several milliseconds more
+ * than `exit()`. Nothing is left to wait for: the hooks have ended or been killed, and the timings
+ * were appended synchronously. stdout and stderr may be asynchronous pipes (macOS), hence the flush.
+ */
+function exitOnceFlushed(code: number): void {
+  const streams = [process.stdout, process.stderr].filter((stream) => stream.writableLength > 0);
+  let pending = streams.length;
+  if (pending === 0) process.exit(code);
+  for (const stream of streams) {
+    stream.write('', () => {
+      if (--pending === 0) process.exit(code);
+    });
+  }
+}

@@ -2,8 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCommandHook } from './run-command-hook.js';
-import type { RunCommandHookOptions } from './run-command-hook.js';
+import { startHookLauncher } from './hook-launcher.js';
+import { commandHookArgv, runCommandHook } from './run-command-hook.js';
+import type { CommandHookOutcome, CommandHookSpec, RunCommandHookOptions } from './run-command-hook.js';
 import { isRunning, waitFor } from './test-support/fixture-project.js';
 
 let dir: string;
@@ -23,7 +24,22 @@ const options = (extra: Partial<RunCommandHookOptions> = {}): RunCommandHookOpti
   ...extra,
 });
 
-describe(runCommandHook, () => {
+/** `runCommandHook` with the process started by the Perl launcher, as `run` starts its first hooks. */
+function runLaunched(spec: CommandHookSpec, options: RunCommandHookOptions): Promise<CommandHookOutcome> {
+  const launcher = startHookLauncher({ env: options.env });
+  if (launcher === undefined) throw new Error('no launcher here (needs /usr/bin/perl on Linux or macOS)');
+  const [launched] = launcher.launch([{ argv: commandHookArgv(spec).argv, cwd: options.cwd }], { env: options.env, stdin: options.stdin });
+  return runCommandHook(spec, { ...options, launched });
+}
+
+const hasLauncher = startHookLauncher({ env: {} }) !== undefined;
+// Every behaviour holds for both ways of starting a hook.
+const starters = [
+  ['spawned by Node', runCommandHook],
+  ...(hasLauncher ? [['started by the hook launcher', runLaunched] as const] : []),
+] as const;
+
+describe.each(starters)('runCommandHook, %s', (_how, runCommandHook) => {
   it('runs the shell form with the input on stdin, the environment and the working directory', async () => {
     const outcome = await runCommandHook(
       { command: 'read -r line; printf "%s|%s|%s" "$line" "$GREETING" "$(pwd)"; echo oops >&2; exit 3' },
@@ -119,7 +135,7 @@ describe(runCommandHook, () => {
   });
 });
 
-describe('runCommandHook: simple commands start without a shell', () => {
+describe.each(starters)('runCommandHook, %s: simple commands start without a shell', (_how, runCommandHook) => {
   // Prints the name of the process that started it: `sh` when run through the shell.
   const parentName = () => writeFile(path.join(dir, 'parent-name'), '#!/bin/sh\ncat /proc/$PPID/comm\n', { mode: 0o755 });
 

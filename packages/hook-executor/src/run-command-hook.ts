@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { BoundedOutput } from './bounded-output.js';
 import { parseSimpleCommand } from './simple-command.js';
+import type { LaunchedHook } from './hook-launcher.js';
 import { warmShellLine } from './warm-shell-pool.js';
 import type { WarmShell } from './warm-shell-pool.js';
 import { monotonicNow } from './monotonic-now.js';
@@ -37,6 +38,8 @@ export interface RunCommandHookOptions {
   readonly now?: () => number;
   /** Takes a shell started in advance (the server's pool), so that starting the hook forks nothing here. */
   readonly warmShell?: (() => WarmShell | undefined) | undefined;
+  /** The process `launchHooks` started for {@link commandHookArgv} of this spec, instead of a spawn here. */
+  readonly launched?: LaunchedHook | undefined;
 }
 
 /** What one command hook did. */
@@ -84,28 +87,53 @@ const KILL_GRACE_MS = 2_000;
  * Never rejects: a failure to start is a result with `failedToStart: true`.
  */
 export async function runCommandHook(spec: CommandHookSpec, options: RunCommandHookOptions): Promise<CommandHookOutcome> {
-  const words = spec.args === undefined && spec.shell === undefined ? parseSimpleCommand(spec.command) : undefined;
+  const { argv, viaShell, simple } = commandHookArgv(spec);
   const shell = options.warmShell?.();
   if (shell !== undefined) {
-    const argv = spec.args !== undefined ? [spec.command, ...spec.args] : (words ?? [spec.shell ?? 'sh', '-c', spec.command]);
     const line = warmShellLine(shell, argv, options.env, options.cwd);
     if (line !== undefined) return (await spawnHook('sh', [], { viaShell: true, warm: { shell, line } }, options)).result;
     shell.child.stdin?.end();
   }
-  if (spec.args !== undefined) return (await spawnHook(spec.command, spec.args, { viaShell: false }, options)).result;
-  if (words !== undefined) {
-    const outcome = await spawnHook(words[0] as string, words.slice(1), { viaShell: false }, options);
-    // Not found or not executable: let the shell say so in its own words, with its 127 or 126.
-    if (!outcome.spawnErrorCode?.match(/^(?:ENOENT|EACCES|ENOEXEC)$/)) return outcome.result;
-  }
+  const outcome = await spawnHook(argv[0] as string, argv.slice(1), { viaShell, launched: options.launched }, options);
+  // Not found or not executable: let the shell say so in its own words, with its 127 or 126.
+  if (!simple || !outcome.spawnErrorCode?.match(/^(?:ENOENT|EACCES|ENOEXEC)$/)) return outcome.result;
   return (await spawnHook(spec.shell ?? 'sh', ['-c', spec.command], { viaShell: true }, options)).result;
+}
+
+/** How {@link commandHookArgv} starts a hook. */
+export interface CommandHookArgv {
+  /** What to execute; `argv[0]` is looked up on `PATH`. */
+  readonly argv: readonly [string, ...string[]];
+  /** Through a shell, whose 127 and 126 mean "not found" and "not executable". */
+  readonly viaShell: boolean;
+  /** A plain simple command executed without its shell, which takes over when it is not found. */
+  readonly simple: boolean;
+}
+
+/**
+ * The argument vector for a command hook: exec form as given, a plain simple command (see
+ * `parseSimpleCommand`) directly, anything else through `sh -c` (or the hook's `shell`).
+ */
+export function commandHookArgv(spec: CommandHookSpec): CommandHookArgv {
+  if (spec.args !== undefined) return { argv: [spec.command, ...spec.args], viaShell: false, simple: false };
+  const words = spec.shell === undefined ? parseSimpleCommand(spec.command) : undefined;
+  if (words !== undefined) return { argv: words as [string, ...string[]], viaShell: false, simple: true };
+  return { argv: [spec.shell ?? 'sh', '-c', spec.command], viaShell: true, simple: false };
 }
 
 /** One process, started and collected; `spawnErrorCode` is set when it never started. */
 function spawnHook(
   file: string,
   argv: readonly string[],
-  { viaShell, warm }: { readonly viaShell: boolean; readonly warm?: { readonly shell: WarmShell; readonly line: string } },
+  {
+    viaShell,
+    warm,
+    launched,
+  }: {
+    readonly viaShell: boolean;
+    readonly warm?: { readonly shell: WarmShell; readonly line: string };
+    readonly launched?: LaunchedHook | undefined;
+  },
   options: RunCommandHookOptions,
 ): Promise<{ readonly result: CommandHookOutcome; readonly spawnErrorCode?: string }> {
   const now = options.now ?? monotonicNow;
@@ -115,7 +143,7 @@ function spawnHook(
   const stderr = new BoundedOutput(options.maxOutputBytes);
 
   return new Promise((resolve) => {
-    let child: ChildProcess;
+    let child: ChildProcess | LaunchedHook;
     let settled = false;
     let stopped: 'timeout' | 'cancelled' | undefined;
     let spawnError: string | undefined;
@@ -159,13 +187,13 @@ function spawnHook(
       if (settled || stopped !== undefined) return;
       stopped = why;
       const pid = child.pid;
-      if (pid !== undefined) {
-        try {
-          // Negative pid: the whole process group the detached child leads.
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
-        }
+      try {
+        // Negative pid: the whole process group the detached child leads. A launched hook without
+        // a pid yet is signalled by the launcher's fork.
+        if (pid === undefined) child.kill('SIGKILL');
+        else process.kill(-pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
       }
       graceTimer = setTimeout(() => finish(null, 'SIGKILL'), KILL_GRACE_MS);
     };
@@ -175,7 +203,7 @@ function spawnHook(
     }
 
     try {
-      child = warm?.shell.child ?? spawn(file, argv, {
+      child = warm?.shell.child ?? launched ?? spawn(file, argv, {
         cwd: options.cwd,
         env: options.env,
         // detached = setsid(): a new session and process group, and no controlling terminal.

@@ -1,11 +1,12 @@
 import { setMaxListeners } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCachedConfig } from '../../config-cache.js';
 import { EXECUTOR_CONFIG_RELATIVE_PATH } from '../../executor-constants.js';
 import { forwardToServer } from '../../forward-to-server.js';
-import { prestartHooks } from '../../prestart-hooks.js';
-import type { CachedConfig } from '../../config-cache.js';
+import { startHookLauncher } from '../../hook-launcher.js';
+import { prestartHooks, wantsHookLauncher } from '../../prestart-hooks.js';
+import { serverPaths } from '../../server-state.js';
 import type { CommandHookOutcome } from '../../run-command-hook.js';
 import { readStdin, readStdinSync, StdinError } from '@whitebox/core';
 import { monotonicNow } from '../../monotonic-now.js';
@@ -52,91 +53,104 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
   const configPath = path.resolve(options.config ?? path.join(projectDir, EXECUTOR_CONFIG_RELATIVE_PATH));
   const startedAt = monotonicNow();
 
-  let stdinText: string;
-  let stdinProblem: string | undefined;
+  const configText = readConfigText(configPath);
+  let cached = configText === undefined ? undefined : readCachedConfig(projectDir, configPath, configText);
+  const cachedBlock = cached?.config.events[options.event];
+  // Started before stdin is read, so that Perl's start-up overlaps ours; not when a resident server
+  // may take the event. `prestartHooks` takes it over; every other way out lets it go.
+  const launcher =
+    cachedBlock !== undefined && wantsHookLauncher(cachedBlock) && (options.forward === false || !existsSync(serverPaths(projectDir).stateFile))
+      ? startHookLauncher({ env })
+      : undefined;
   try {
-    stdinText = (options.io === undefined ? readStdinSync() : undefined) ?? (await readStdin(io.stdin));
+    const { text: stdinText, problem: stdinProblem } = await readInput(options.io === undefined ? undefined : io.stdin);
+
+    if (options.forward !== false && stdinProblem === undefined && stdinText.trim() !== '') {
+      const reply = await forwardToServer({ projectDir, event: options.event, body: stdinText, configPath });
+      if (reply !== undefined) {
+        if (reply.stdout !== '') io.stdout.write(reply.stdout);
+        if (reply.stderr !== '') io.stderr.write(reply.stderr);
+        return reply.exitCode;
+      }
+    }
+
+    // Each schema validates once in this process, so compiling zod's fast validators (it reads this
+    // global config when schemas are built, at load) costs more than it saves.
+    (globalThis as { __zod_globalConfig?: Record<string, unknown> }).__zod_globalConfig ??= { jitless: true };
+    const input = stdinProblem === undefined ? quickParse(stdinText, options.event) : undefined;
+    if (configText !== undefined) {
+      // Nothing configured for this event: nothing to run, validate or print.
+      if (cached !== undefined && input !== undefined && (cachedBlock === undefined || cachedBlock.hooks.length === 0)) return 0;
+      if (cached === undefined) {
+        // A new or changed config: validate it first (zod, in its own bundle), then carry on as cached.
+        const { validateConfigFile } = await import('./validate-config-file.js');
+        const validated = await validateConfigFile(projectDir, configPath, configText);
+        if (!validated.ok) {
+          io.stderr.write(`hook-executor: ${validated.message}\n`);
+          return 1;
+        }
+        cached = validated.cached;
+      }
+    }
+    // Hooks run in their own process groups, out of reach of a signal sent to ours: pass it on.
+    const stop = new AbortController();
+    // Every running hook listens on it; 21 hooks would trip Node's leak warning at 10.
+    setMaxListeners(1000, stop.signal);
+    let caught: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      caught ??= signal;
+      stop.abort('cancelled');
+    };
+    for (const signal of SIGNALS) process.on(signal, onSignal);
+    try {
+      const block = cached?.config.events[options.event];
+      let prestarted: Map<string, Promise<CommandHookOutcome>> | undefined;
+      if (block !== undefined && input !== undefined) {
+        const prestart = prestartHooks({
+          launcher,
+          block,
+          event: options.event,
+          configDir: path.dirname(configPath),
+          input,
+          inputText: stdinText,
+          projectDir,
+          env,
+          maxOutputBytes: cached?.config.maxOutputBytes,
+          signal: stop.signal,
+        });
+        prestarted = prestart.started;
+        await prestart.forked;
+      }
+      const { runLocally } = await import('./run-locally.js');
+      return await runLocally({
+        event: options.event,
+        configPath,
+        config: cached,
+        projectDir,
+        stdinText,
+        stdinProblem,
+        io,
+        env,
+        stop,
+        startedAt,
+        signalled: () => caught,
+        ...(prestarted !== undefined && { prestarted }),
+      });
+    } finally {
+      for (const signal of SIGNALS) process.off(signal, onSignal);
+    }
+  } finally {
+    launcher?.cancel();
+  }
+}
+
+/** stdin's text, or why it could not be read (a terminal, too large). `undefined`: this process's stdin. */
+async function readInput(stdin: RunIo['stdin'] | undefined): Promise<{ readonly text: string; readonly problem?: string }> {
+  try {
+    return { text: (stdin === undefined ? readStdinSync() : undefined) ?? (await readStdin(stdin ?? process.stdin)) };
   } catch (error) {
     if (!(error instanceof StdinError)) throw error;
-    stdinText = '';
-    stdinProblem = error.message;
-  }
-
-  if (options.forward !== false && stdinProblem === undefined && stdinText.trim() !== '') {
-    const reply = await forwardToServer({ projectDir, event: options.event, body: stdinText, configPath });
-    if (reply !== undefined) {
-      if (reply.stdout !== '') io.stdout.write(reply.stdout);
-      if (reply.stderr !== '') io.stderr.write(reply.stderr);
-      return reply.exitCode;
-    }
-  }
-
-  // Each schema validates once in this process, so compiling zod's fast validators (it reads this
-  // global config when schemas are built, at load) costs more than it saves.
-  (globalThis as { __zod_globalConfig?: Record<string, unknown> }).__zod_globalConfig ??= { jitless: true };
-  const configText = readConfigText(configPath);
-  let cached: CachedConfig | undefined;
-  const input = stdinProblem === undefined ? quickParse(stdinText, options.event) : undefined;
-  if (configText !== undefined) {
-    cached = readCachedConfig(projectDir, configPath, configText);
-    const block = cached?.config.events[options.event];
-    // Nothing configured for this event: nothing to run, validate or print.
-    if (cached !== undefined && input !== undefined && (block === undefined || block.hooks.length === 0)) return 0;
-    if (cached === undefined) {
-      // A new or changed config: validate it first (zod, in its own bundle), then carry on as cached.
-      const { validateConfigFile } = await import('./validate-config-file.js');
-      const validated = await validateConfigFile(projectDir, configPath, configText);
-      if (!validated.ok) {
-        io.stderr.write(`hook-executor: ${validated.message}\n`);
-        return 1;
-      }
-      cached = validated.cached;
-    }
-  }
-
-  // Hooks run in their own process groups, out of reach of a signal sent to ours: pass it on.
-  const stop = new AbortController();
-  // Every running hook listens on it; 21 hooks would trip Node's leak warning at 10.
-  setMaxListeners(1000, stop.signal);
-  let caught: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    caught ??= signal;
-    stop.abort('cancelled');
-  };
-  for (const signal of SIGNALS) process.on(signal, onSignal);
-  try {
-    const block = cached?.config.events[options.event];
-    let prestarted: Map<string, Promise<CommandHookOutcome>> | undefined;
-    if (block !== undefined && input !== undefined) {
-      prestarted = prestartHooks({
-        block,
-        event: options.event,
-        configDir: path.dirname(configPath),
-        input,
-        inputText: stdinText,
-        projectDir,
-        env,
-        maxOutputBytes: cached?.config.maxOutputBytes,
-        signal: stop.signal,
-      });
-    }
-    const { runLocally } = await import('./run-locally.js');
-    return await runLocally({
-      event: options.event,
-      configPath,
-      config: cached,
-      projectDir,
-      stdinText,
-      stdinProblem,
-      io,
-      env,
-      stop,
-      startedAt,
-      signalled: () => caught,
-      ...(prestarted !== undefined && { prestarted }),
-    });
-  } finally {
-    for (const signal of SIGNALS) process.off(signal, onSignal);
+    return { text: '', problem: error.message };
   }
 }
 
