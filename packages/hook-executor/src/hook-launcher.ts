@@ -46,10 +46,10 @@ const DEFAULT_PERL = '/usr/bin/perl';
  * macOS, starts in 3 ms, and forks a 5 MB process where Node forks 50 MB and waits for each exec.
  *
  * It starts before the hooks are known, so that its start-up overlaps the executor's. stdin: the
- * length in bytes of the batch, a newline, the batch, then the input every process reads. The batch
- * is NUL-separated fields: the count of variables to unset and their names; the count to set and
- * name/value pairs; the count of processes, then for each its cwd, argv count and argv, env count and
- * name/value pairs. stdin closed without a batch: nothing to do. stdout:
+ * lengths in bytes of the batch and of the input, a newline, the batch, then the input every
+ * process reads; stdin closed without them: nothing to do. The batch is NUL-separated fields: the
+ * count of variables to unset and their names; the count to set and name/value pairs; the count of
+ * processes, then for each its cwd, argv count and argv, env count and name/value pairs. stdout:
  * frames `<type> <index> <length>\n<payload>`: `S` started (payload: pid), `F` could not start
  * (errno), `O`/`R` stdout/stderr bytes (empty: end of stream), `E` reaped (raw wait status).
  * Every process leads its own process group, as with spawn's `detached`.
@@ -58,13 +58,13 @@ export const HOOK_LAUNCHER_SCRIPT = String.raw`
 $SIG{PIPE} = 'IGNORE';
 # A write of at most PIPE_BUF bytes to a pipe select() calls writable does not block.
 my $pipe_buf = $^O eq 'linux' ? 4096 : 512;
-binmode STDIN;
-my $stdin = do { local $/; <STDIN> } // '';
-my $newline = index($stdin, "\n");
-exit 0 if $newline < 0;
-my $size = substr($stdin, 0, $newline);
+# Read exactly the header, batch and input: end of file would come only on Node's next turn.
+my ($stdin, $newline) = ('', -1);
+while (($newline = index($stdin, "\n")) < 0) { sysread(STDIN, $stdin, 65536, length $stdin) or exit 0 }
+my ($size, $input_size) = split(/ /, substr($stdin, 0, $newline));
+while (length($stdin) < $newline + 1 + $size + $input_size) { sysread(STDIN, $stdin, 65536, length $stdin) or exit 1 }
 my @args = split(/\0/, substr($stdin, $newline + 1, $size), -1);
-my $input = substr($stdin, $newline + 1 + $size);
+my $input = substr($stdin, $newline + 1 + $size, $input_size);
 my @unset = splice(@args, 0, shift @args);
 my @set = splice(@args, 0, 2 * shift @args);
 my @hooks;
@@ -333,7 +333,6 @@ export function startHookLauncher(options: StartHookLauncherOptions): HookLaunch
 export class HookLauncher {
   readonly #child: ChildProcess;
   readonly #env: Readonly<Record<string, string>>;
-  #stderr = '';
   #used = false;
   /** Why the launcher is gone, once it is. */
   #ended: string | undefined;
@@ -348,10 +347,8 @@ export class HookLauncher {
     // The C locale spares Perl reading locale files at start-up; it handles bytes only.
     own['LC_ALL'] = 'C';
     this.#env = own;
-    this.#child = spawn(perl, ['-e', HOOK_LAUNCHER_SCRIPT], { env: own, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.#child.stderr?.setEncoding('utf8').on('data', (text: string) => {
-      if (this.#stderr.length < 4096) this.#stderr += text;
-    });
+    // Perl's stderr is ours: it says nothing unless Perl itself fails, and then the user should see it.
+    this.#child = spawn(perl, ['-e', HOOK_LAUNCHER_SCRIPT], { env: own, detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
     this.#child.stdin?.on('error', () => {
       // EPIPE: the launcher died; its exit reports that.
     });
@@ -393,17 +390,15 @@ export class HookLauncher {
       // Every hook has settled; a grandchild still writing to a pipe gets EPIPE, as with spawn.
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       child.stdout?.destroy();
-      child.stderr?.destroy();
       child.unref();
     };
     const hooks = requests.map((request) => new LaunchedHook(request.argv[0] ?? '', release));
     const abandon = (why: string): void => {
       if (released) return;
-      const detail = this.#stderr.trim();
       for (const hook of hooks) {
         if (hook.settled) continue;
         if (hook.pid !== undefined) hook.kill('SIGKILL');
-        hook.failed(0, `the hook launcher ${why}${detail === '' ? '' : `: ${detail}`}`);
+        hook.failed(0, `the hook launcher ${why}`);
       }
     };
     this.#onEnded = abandon;
@@ -411,7 +406,7 @@ export class HookLauncher {
     if (this.#ended !== undefined) process.nextTick(abandon, this.#ended);
     const parser = new FrameParser(hooks);
     child.stdout?.on('data', (chunk: Buffer) => parser.push(chunk));
-    child.stdin?.end(`${Buffer.byteLength(batch)}\n${batch}${options.stdin}`);
+    child.stdin?.end(`${Buffer.byteLength(batch)} ${Buffer.byteLength(options.stdin)}\n${batch}${options.stdin}`);
     return hooks;
   }
 
@@ -422,7 +417,6 @@ export class HookLauncher {
     this.#child.stdin?.end();
     this.#child.unref();
     this.#child.stdout?.destroy();
-    this.#child.stderr?.destroy();
   }
 }
 
