@@ -36,6 +36,12 @@ export interface Benchmark {
   readonly runs?: number;
   /** Untimed repetitions first (JIT, caches, warm pools). @default 1 */
   readonly warmup?: number;
+  /**
+   * Runs each side once, untimed, right before each timed repetition of it, so that both sides are
+   * measured on a busy CPU. For sub-second process starts compared with a mostly idle baseline: a
+   * VM's CPU slows down while idle, and the process that follows pays for it. @default false
+   */
+  readonly warmEach?: boolean;
   /** Set-up before the first run (start servers, build pools); its result is passed to sides. */
   readonly setup?: () => Promise<void> | void;
   /** Tear-down after the last run, even when a run failed. */

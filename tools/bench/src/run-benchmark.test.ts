@@ -23,6 +23,23 @@ describe(runBenchmark, () => {
     expect(result.baseline.ms).toEqual([100, 100, 100, 100]);
   });
 
+  it('with warmEach, runs each side once untimed right before each timed run of it', async () => {
+    let t = 0;
+    const calls: string[] = [];
+    const side = (label: string, ms: number) => ({
+      label,
+      // The untimed run takes 1,000 ms on the clock; only the timed one's 10 or 5 ms may count.
+      run: () => void (calls.push(label), (t += calls.filter((c) => c === label).length % 2 === 1 ? 1000 : ms)),
+    });
+    const result = await runBenchmark(
+      { name: 't', description: 'd', pkg: 'p', runs: 2, warmup: 0, warmEach: true, baseline: side('b', 10), candidate: side('c', 5) },
+      { now: () => t },
+    );
+    expect(calls).toEqual(['b', 'b', 'c', 'c', 'c', 'c', 'b', 'b']);
+    expect(result.baseline.ms).toEqual([10, 10]);
+    expect(result.candidate.ms).toEqual([5, 5]);
+  });
+
   it('times sides that return nothing with the injected clock, and always tears down', async () => {
     let t = 0;
     let tornDown = false;

@@ -58,6 +58,7 @@ export async function runBenchmark(benchmark: Benchmark, options: RunBenchmarkOp
     throw new TypeError(`Expected \`runs\` to be an integer ≥ 1, got \`${runs}\` (${typeof runs})`);
   }
   const timeSide = async (side: BenchSide): Promise<number> => {
+    if (benchmark.warmEach === true) await side.run();
     const start = now();
     const reported = await side.run();
     return typeof reported === 'number' ? reported : now() - start;

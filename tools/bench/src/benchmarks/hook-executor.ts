@@ -11,6 +11,11 @@ import { defineBenchmark, type Benchmark } from '../define-benchmark.js';
  * loop, `node -e 0` + `xargs -P 21`, lefthook `parallel: true`, `xargs -P 21` alone, and bare
  * `node -e 0` for start-up. Everything is a real process started the way its user would start it;
  * the executor is the bundled bin (run `nx run-many -t build -p hook-executor` first).
+ *
+ * The one-shot rows run each side once, untimed, before each timed run (`warmEach`). This VM's CPU
+ * slows down while idle: `hook-executor run` takes about 153 ms after busy work and 176 ms after a
+ * second of idling (and `node -e 0 && xargs -P 21` 138 and 155 ms), so without it the candidate
+ * that follows the mostly sleeping sequential loop pays a penalty the other rows' candidates do not.
  */
 
 const HOOKS = 21;
@@ -93,6 +98,7 @@ export const hookExecutorRunVsSequential = defineBenchmark({
   description: `hook-executor run (one-shot, Node start-up included): ${HOOKS} command hooks of 50 ms vs a sequential loop`,
   pkg: '@whitebox/hook-executor',
   runs: 15,
+  warmEach: true,
   setup: () => void createProject(),
   teardown: removeProject,
   baseline: { label: 'sequential loop', run: sequentialLoop },
@@ -106,6 +112,7 @@ export const hookExecutorRunVsXargs = defineBenchmark({
   description: `hook-executor run vs \`node -e 0\` then \`xargs -P ${HOOKS}\` over the same hooks`,
   pkg: '@whitebox/hook-executor',
   runs: 15,
+  warmEach: true,
   setup: () => void createProject(),
   teardown: removeProject,
   baseline: { label: 'node -e 0 + xargs -P 21', run: () => run('sh', ['-c', `node -e 0 && seq ${HOOKS} | xargs -P ${HOOKS} -I{} ${SLEEP}`]) },
@@ -134,6 +141,7 @@ export const hookExecutorRunFloor = defineBenchmark({
   description: `the Node floor: a minimal Node script that spawns ${HOOKS} hooks with pipes vs \`node -e 0\` then \`xargs -P ${HOOKS}\``,
   pkg: '@whitebox/hook-executor',
   runs: 15,
+  warmEach: true,
   setup: () => void createProject(),
   teardown: removeProject,
   baseline: { label: 'node -e 0 + xargs -P 21', run: () => run('sh', ['-c', `node -e 0 && seq ${HOOKS} | xargs -P ${HOOKS} -I{} ${SLEEP}`]) },
@@ -146,6 +154,7 @@ export const hookExecutorRunVsLefthook = defineBenchmark({
   description: `hook-executor run vs lefthook 2.2 \`run\` with \`parallel: true\` (${HOOKS} jobs of 50 ms)`,
   pkg: '@whitebox/hook-executor',
   runs: 9,
+  warmEach: true,
   setup: () => void createProject(),
   teardown: removeProject,
   baseline: { label: 'lefthook parallel', run: () => run(LEFTHOOK, ['run', 'hx', '--no-tty'], { cwd: createProject().dir }) },
@@ -159,6 +168,7 @@ export const hookExecutorStartup = defineBenchmark({
   description: 'hook-executor run for an event with no hooks (the CLI\'s own start-up) vs bare `node -e 0`',
   pkg: '@whitebox/hook-executor',
   runs: 15,
+  warmEach: true,
   setup: () => void createProject(),
   teardown: removeProject,
   baseline: { label: 'node -e 0', run: () => run(process.execPath, ['-e', '0']) },
