@@ -155,8 +155,8 @@ describe('oracle (bundled CLI against llm-sim)', () => {
 
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^# Oracle: \w+ \(2 of 3 answered/);
-    expect(run.stdout).toMatch(/^\| skeptic \| \*\*failed\*\* \| – \| TIMEOUT: POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions: no complete response within 1 s \|$/m);
-    expect(run.stdout).toMatch(/^## Failed\n\n- \*\*skeptic\*\* \(gpt-4o-mini\): .*no complete response within 1 s$/m);
+    expect(run.stdout).toMatch(/^\| skeptic \| \*\*failed\*\* \| – \| TIMEOUT: POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions: no complete response within the call's 1 s deadline \|$/m);
+    expect(run.stdout).toMatch(/^## Failed\n\n- \*\*skeptic\*\* \(gpt-4o-mini\): .*no complete response within the call's 1 s deadline$/m);
     expect(run.stderr).toMatch(/✗ skeptic: TIMEOUT: /);
     await until(() => callsOf('skeptic').length === 1, 'the hung request is logged');
     expect(callsOf('skeptic')[0]).toMatchObject({ fault: 'hang', cancelled: true });

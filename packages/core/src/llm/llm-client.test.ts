@@ -243,6 +243,13 @@ describe(createLlmClient, () => {
     expect(time.waits).toEqual([]);
   });
 
+  it('names the limit that cut a response off: the call\'s deadline, not the milliseconds left of it', async () => {
+    const { fetch } = scriptedFetch(hang);
+    const { llm } = createClientWithRealTime(fetch, { timeoutMs: 60_000, deadlineMs: 40, retry: { maxAttempts: 1 } });
+    const error = await llm.chat({ messages }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/no complete response within the call's 40 ms deadline/) });
+  });
+
   it('times out an attempt whose response never arrives', async () => {
     const { fetch, calls } = scriptedFetch(hang);
     const { llm } = createClientWithRealTime(fetch, { timeoutMs: 30, retry: { maxAttempts: 2, baseDelayMs: 1 } });

@@ -375,8 +375,12 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       const controller = new AbortController();
       const forward = (): void => controller.abort(signal?.reason);
       signal?.addEventListener('abort', forward, { once: true });
-      const limit = Math.max(1, Math.min(timeoutMs, deadline - now()));
-      const timeout = new AttemptTimeoutError(`no complete response within ${formatMs(limit)}`);
+      const remaining = deadline - now();
+      const limit = Math.max(1, Math.min(timeoutMs, remaining));
+      // Name the limit the user set, not the milliseconds left of it, which vary run to run.
+      const timeout = new AttemptTimeoutError(
+        timeoutMs <= remaining ? `no complete response within ${formatMs(timeoutMs)}` : `no complete response within the call's ${formatMs(deadlineMs)} deadline`,
+      );
       const timer = setTimeout(() => controller.abort(timeout), limit);
       const requestOptions = { signal: controller.signal, timeout: limit, maxRetries: 0 };
       try {
