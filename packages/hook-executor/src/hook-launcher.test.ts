@@ -134,7 +134,7 @@ describe.runIf(hasLauncher)('startHookLauncher', () => {
       Array.from({ length: 3 }, () => ({ argv: ['sleep', '100'], cwd: dir })),
       { env: { PATH }, stdin: '' },
     );
-    await Promise.all(hooks.map((hook) => hook.forked));
+    await Promise.all(hooks.map((hook) => hook.running));
     const pids = hooks.map((hook) => hook.pid as number);
     // The launcher leads its own process group, like the hooks; find it as their parent.
     const launcherPid = Number(readFileSync(`/proc/${pids[0]}/stat`, 'utf8').split(' ')[3]);

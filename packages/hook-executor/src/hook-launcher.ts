@@ -50,8 +50,9 @@ const DEFAULT_PERL = '/usr/bin/perl';
  * process reads; stdin closed without them: nothing to do. The batch is NUL-separated fields: the
  * count of variables to unset and their names; the count to set and name/value pairs; the count of
  * processes, then for each its cwd, argv count and argv, env count and name/value pairs. stdout:
- * frames `<type> <index> <length>\n<payload>`: `S` started (payload: pid), `F` could not start
- * (errno), `O`/`R` stdout/stderr bytes (empty: end of stream), `E` reaped (raw wait status).
+ * frames `<type> <index> <length>\n<payload>`: `S` forked (payload: pid), `X` its program runs,
+ * `F` could not start (errno), `O`/`R` stdout/stderr bytes (empty: end of stream), `E` reaped (raw
+ * wait status).
  * Every process leads its own process group, as with spawn's `detached`.
  */
 export const HOOK_LAUNCHER_SCRIPT = String.raw`
@@ -98,10 +99,10 @@ sub flush {
   }
 }
 
-# The exec pipe closes unread when exec succeeds; otherwise it carries errno.
+# The exec pipe closes unread when exec succeeds (X); otherwise it carries errno (F).
 sub exec_report {
   my ($h) = @_;
-  post('F', $h->{i}, $_) if sysread($h->{exec}, $_, 64);
+  if (sysread($h->{exec}, my $errno, 64)) { post('F', $h->{i}, $errno) } else { post('X', $h->{i}, '') }
   close $h->{exec};
   delete $h->{exec};
 }
@@ -226,10 +227,10 @@ export class LaunchedHook extends EventEmitter {
   #exit: [number | null, NodeJS.Signals | null] | undefined;
   #failed = false;
   #pendingSignal: NodeJS.Signals | undefined;
-  #onForked!: () => void;
-  /** Settles when the launcher has forked it, or could not. */
-  readonly forked = new Promise<void>((resolve) => {
-    this.#onForked = resolve;
+  #onRunning!: () => void;
+  /** Settles once its program runs (the exec succeeded), or it could not start. */
+  readonly running = new Promise<void>((resolve) => {
+    this.#onRunning = resolve;
   });
 
   constructor(
@@ -262,7 +263,6 @@ export class LaunchedHook extends EventEmitter {
   /** @internal */
   started(pid: number): void {
     this.pid = pid;
-    this.#onForked();
     if (this.#pendingSignal !== undefined) this.kill(this.#pendingSignal);
   }
 
@@ -271,12 +271,17 @@ export class LaunchedHook extends EventEmitter {
     if (this.#failed || this.#exit !== undefined) return;
     this.#failed = true;
     this.pid = undefined;
-    this.#onForked();
+    this.#onRunning();
     const code = errno > 0 ? process.getBuiltinModule('node:util').getSystemErrorName(-errno) : 'ELAUNCHER';
     const error: NodeJS.ErrnoException = new Error(message ?? `spawn ${this.file} ${code}`);
     error.code = code;
     error.errno = -errno;
     this.emit('error', error);
+  }
+
+  /** @internal */
+  executed(): void {
+    this.#onRunning();
   }
 
   /** @internal */
@@ -441,6 +446,7 @@ class FrameParser {
       if (hook === undefined) continue;
       if (type === 'O' || type === 'R') hook.output(type, payload);
       else if (type === 'S') hook.started(Number(payload.toString('latin1')));
+      else if (type === 'X') hook.executed();
       else if (type === 'E') hook.exited(Number(payload.toString('latin1')));
       else if (type === 'F') hook.failed(Number(payload.toString('latin1')));
     }

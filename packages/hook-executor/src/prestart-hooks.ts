@@ -32,10 +32,10 @@ export interface PrestartedHooks {
   /** Each hook's outcome, by id. */
   readonly started: Map<string, Promise<CommandHookOutcome>>;
   /**
-   * Settles once the launcher has forked them all. Until then the CPU belongs to the launcher and
-   * the hooks' own start-up: loading the rest of the executor can wait for it.
+   * Settles once every launched hook's program runs (or could not start). Until then the CPU
+   * belongs to the launcher and the hooks' own start-up: loading the rest of the executor waits.
    */
-  readonly forked: Promise<void>;
+  readonly running: Promise<void>;
 }
 
 const MATCH_ALL = new Set(['', '*']);
@@ -101,6 +101,6 @@ export function prestartHooks(options: PrestartHooksOptions): PrestartedHooks {
       }),
     );
   });
-  const forked = launched === undefined ? Promise.resolve() : Promise.all(launched.map((hook) => hook.forked)).then(() => undefined);
-  return { started, forked };
+  const running = launched === undefined ? Promise.resolve() : Promise.all(launched.map((hook) => hook.running)).then(() => undefined);
+  return { started, running };
 }

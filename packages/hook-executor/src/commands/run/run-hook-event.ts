@@ -119,7 +119,7 @@ export async function runHookEvent(options: RunHookEventOptions): Promise<number
           signal: stop.signal,
         });
         prestarted = prestart.started;
-        await prestart.forked;
+        await prestart.running;
       }
       const { runLocally } = await import('./run-locally.js');
       return await runLocally({
