@@ -252,6 +252,15 @@ describe('hook-executor run (bundled CLI, as Claude Code runs it)', () => {
       expect(JSON.parse(await readFile(project.file('chained-input.json'), 'utf8')).hook_executor_outputs.slow.exit_code).toBe(0);
     });
 
+    it('leaves a config with a NUL byte in a command to Node\'s spawn, which reports that hook and runs the rest', async () => {
+      const hooks = [{ id: 'nul', command: 'printf', args: ['a\u0000b'] }, { id: 'parent', command: 'echo "started by $(cat /proc/$PPID/comm)"' }, ...quiet(2)];
+      const result = await run('UserPromptSubmit', PROMPT, hooks);
+      expect(result.code).toBe(0);
+      const output = JSON.parse(result.stdout);
+      expect(output.hookSpecificOutput.additionalContext).toBe('started by node');
+      expect(output.systemMessage).toMatch(/^Hook nul failed to start: .*null bytes/);
+    });
+
     it('kills every launched hook with its process group at its timeout: no grandchild survives', async () => {
       const hooks = [
         ...Array.from({ length: 3 }, (_, i) => ({

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HOOK_LAUNCHER_ENV_VAR, startHookLauncher } from './hook-launcher.js';
+import { HOOK_LAUNCHER_ENV_VAR, isLaunchable, startHookLauncher } from './hook-launcher.js';
 import type { LaunchedHook } from './hook-launcher.js';
 import { isRunning, waitFor } from './test-support/fixture-project.js';
 
@@ -141,6 +141,17 @@ describe.runIf(hasLauncher)('startHookLauncher', () => {
     process.kill(launcherPid, 'SIGKILL');
     for (const result of await Promise.all(hooks.map(collect))) expect(result.error?.message).toMatch(/the hook launcher ended early \(SIGKILL\)/);
     for (const pid of pids) expect(await waitFor(() => !isRunning(pid))).toBe(true);
+  });
+
+  it('refuses a request with a NUL byte, which would shift every field after it', () => {
+    const started = launcher();
+    expect(isLaunchable({ argv: ['echo', 'a\0b'], cwd: dir })).toBe(false);
+    expect(isLaunchable({ argv: ['echo'], cwd: dir, env: { A: 'x\0' } })).toBe(false);
+    expect(isLaunchable({ argv: ['echo', 'ab'], cwd: dir, env: { A: 'x' } })).toBe(true);
+    expect(() => started.launch([{ argv: ['true'], cwd: dir }, { argv: ['echo', 'a\0b'], cwd: dir }], { env: { PATH }, stdin: '' })).toThrow(
+      /request 1 to have no NUL byte/,
+    );
+    started.cancel();
   });
 
   it('exits at once when cancelled, and launches one batch only', async () => {

@@ -315,6 +315,15 @@ export class LaunchedHook extends EventEmitter {
 }
 
 /**
+ * Whether the launcher can carry `request`: its fields are NUL-separated, so none may contain a
+ * NUL byte. Node's spawn rejects such an argument with a clear error; let it.
+ */
+export function isLaunchable(request: LaunchRequest): boolean {
+  const fields = [request.cwd, ...request.argv, ...Object.entries(request.env ?? {}).flat()];
+  return fields.every((field) => !field.includes('\0'));
+}
+
+/**
  * Starts the Perl launcher (see {@link HOOK_LAUNCHER_SCRIPT}), which then starts a batch of hooks
  * for one Node `spawn`. Node forks its whole process per child and waits for each exec: about
  * 1.3 ms per hook here, in series, before the last hook starts.
@@ -369,13 +378,16 @@ export class HookLauncher {
    * Starts `requests`, each in its own process group, with `options.env` plus its own `env`, and
    * `options.stdin` on stdin. Once per launcher.
    *
-   * @throws {TypeError} When called twice, or with no requests or more than {@link MAX_LAUNCHED_HOOKS}.
+   * @throws {TypeError} When called twice, with no requests or more than {@link MAX_LAUNCHED_HOOKS},
+   * or with a request that is not {@link isLaunchable}.
    */
   launch(requests: readonly LaunchRequest[], options: LaunchOptions): LaunchedHook[] {
     if (this.#used) throw new TypeError('A HookLauncher launches one batch; start another launcher');
     if (requests.length === 0 || requests.length > MAX_LAUNCHED_HOOKS) {
       throw new TypeError(`Expected 1 to ${MAX_LAUNCHED_HOOKS} requests, got ${requests.length}`);
     }
+    const invalid = requests.findIndex((request) => !isLaunchable(request));
+    if (invalid !== -1) throw new TypeError(`Expected request ${invalid} to have no NUL byte in its argv, cwd or env`);
     this.#used = true;
     const unset = Object.keys(this.#env).filter((key) => options.env[key] === undefined);
     const set = Object.entries(options.env).filter(([key, value]) => this.#env[key] !== value);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { DEFAULT_MAX_OUTPUT_BYTES, defaultHookTimeoutSeconds } from './executor-constants.js';
 import type { ExecutorEvent, ExecutorHook } from './executor-config.js';
 import { hookEnvironment } from './hook-environment.js';
-import { MAX_LAUNCHED_HOOKS, MIN_LAUNCHED_HOOKS, startHookLauncher } from './hook-launcher.js';
+import { isLaunchable, MAX_LAUNCHED_HOOKS, MIN_LAUNCHED_HOOKS, startHookLauncher } from './hook-launcher.js';
 import type { HookLauncher, LaunchedHook } from './hook-launcher.js';
 import { commandHookArgv, runCommandHook } from './run-command-hook.js';
 import type { CommandHookOutcome } from './run-command-hook.js';
@@ -79,13 +79,11 @@ export function prestartHooks(options: PrestartHooksOptions): PrestartedHooks {
   });
 
   let launched: LaunchedHook[] | undefined;
-  const launcher = options.launcher ?? (wantsHookLauncher(options.block) ? startHookLauncher({ env: options.env }) : undefined);
-  if (launcher !== undefined && wantsHookLauncher(options.block)) {
-    const requests = hooks.map((hook) => ({ argv: commandHookArgv(specOf(hook)).argv, cwd: cwdOf(hook), env: hook.env }));
-    launched = launcher.launch(requests, { env: common, stdin: options.inputText });
-  } else {
-    launcher?.cancel();
-  }
+  const requests = hooks.map((hook) => ({ argv: commandHookArgv(specOf(hook)).argv, cwd: cwdOf(hook), env: hook.env }));
+  const launchable = wantsHookLauncher(options.block) && requests.every(isLaunchable);
+  const launcher = options.launcher ?? (launchable ? startHookLauncher({ env: options.env }) : undefined);
+  if (launcher !== undefined && launchable) launched = launcher.launch(requests, { env: common, stdin: options.inputText });
+  else launcher?.cancel();
 
   hooks.forEach((hook, index) => {
     started.set(

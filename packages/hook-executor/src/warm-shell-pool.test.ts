@@ -63,6 +63,12 @@ describe('warmShellLine', () => {
   it('gives up on a variable name the shell cannot export', () => {
     expect(warmShellLine(shell, ['true'], { PATH: '/bin', GONE: '1', 'odd-name': 'x' }, '/')).toBeUndefined();
   });
+  it('gives up on a NUL byte anywhere, which a shell line cannot carry', () => {
+    const env = { PATH: '/bin', GONE: '1' };
+    expect(warmShellLine(shell, ['printf', 'a\0b'], env, '/')).toBeUndefined();
+    expect(warmShellLine(shell, ['true'], { ...env, A: 'x\0' }, '/')).toBeUndefined();
+    expect(warmShellLine(shell, ['true'], env, '/tmp\0x')).toBeUndefined();
+  });
 });
 
 describe('runCommandHook with a warm shell', () => {

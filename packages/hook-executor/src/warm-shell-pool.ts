@@ -116,8 +116,9 @@ const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * The line a warm shell runs to become `argv` in `cwd` with `env`: `cd`, then `export` and `unset`
  * for what differs from the shell's own environment, then `exec`. `undefined` when the
- * environment has a name the shell cannot export (the caller then spawns as usual). A `cd` that
- * fails exits 127, which reads as "failed to start" like a missing command.
+ * environment has a name the shell cannot export, or anything holds a NUL byte, which a shell
+ * cannot carry (the caller then spawns as usual, and spawn names the bad value). A `cd` that fails
+ * exits 127, which reads as "failed to start" like a missing command.
  */
 export function warmShellLine(
   shell: WarmShell,
@@ -125,6 +126,7 @@ export function warmShellLine(
   env: Readonly<Record<string, string>>,
   cwd: string,
 ): string | undefined {
+  if ([cwd, ...argv, ...Object.values(env)].some((value) => value.includes('\0'))) return undefined;
   const parts = [`cd ${shellQuote(cwd)} || exit 127`];
   for (const [key, value] of Object.entries(env)) {
     if (shell.env[key] === value) continue;
