@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIN_LAUNCHED_HOOKS } from './hook-launcher.js';
-import { createFixtureProject, fixtureInput, isRunning, printJson, runBin, waitFor } from './test-support/fixture-project.js';
+import { BIN, createFixtureProject, fixtureInput, isRunning, printJson, runBin, waitFor } from './test-support/fixture-project.js';
 import type { FixtureProject } from './test-support/fixture-project.js';
 
 // Real inputs captured from Claude Code 2.1.332, passed on stdin exactly as Claude Code does.
@@ -259,6 +260,23 @@ describe('hook-executor run (bundled CLI, as Claude Code runs it)', () => {
       const output = JSON.parse(result.stdout);
       expect(output.hookSpecificOutput.additionalContext).toBe('started by node');
       expect(output.systemMessage).toMatch(/^Hook nul failed to start: .*null bytes/);
+    });
+
+    it('reports the hooks it had no descriptors left for, runs the rest, and ends', async () => {
+      await project.writeConfig({ events: { UserPromptSubmit: { hooks: Array.from({ length: 21 }, (_, i) => ({ id: `h${i}`, command: `echo ${i}` })) } } });
+      await runBin(['run', '--event', 'Stop'], { input: STOP, cwd: project.dir });
+      // 64 descriptors: Node needs about 20, and each launched hook 8 while it starts.
+      const limited = spawnSync('sh', ['-c', `ulimit -n 64 && exec "${process.execPath}" "${BIN}" run --event UserPromptSubmit`], {
+        cwd: project.dir,
+        input: PROMPT,
+        env: { ...process.env, CLAUDE_PROJECT_DIR: project.dir },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(limited.status).toBe(0);
+      const output = JSON.parse(limited.stdout);
+      expect(output.systemMessage).toMatch(/^Hook h\d+ failed to start: EMFILE/);
+      expect(output.hookSpecificOutput.additionalContext).toMatch(/^0\n1\n2\n/);
     });
 
     it('kills every launched hook with its process group at its timeout: no grandchild survives', async () => {

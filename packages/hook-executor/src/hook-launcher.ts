@@ -115,10 +115,13 @@ my %hook_of_pid;
 my $running = 0;
 for my $h (@hooks) {
   my ($in_r, $out_w, $err_w, $exec_w);
-  pipe($in_r, $h->{in}) && pipe($h->{out}, $out_w) && pipe($h->{err}, $err_w) && pipe($h->{exec}, $exec_w)
-    or do { post('F', $h->{i}, 0 + $!); next };
-  my $pid = fork;
-  if (!defined $pid) { post('F', $h->{i}, 0 + $!); next }
+  my $pid = pipe($in_r, $h->{in}) && pipe($h->{out}, $out_w) && pipe($h->{err}, $err_w) && pipe($h->{exec}, $exec_w) ? fork : undef;
+  if (!defined $pid) {
+    # Out of descriptors or processes: report it, and close this hook's pipes so none is waited on.
+    post('F', $h->{i}, 0 + $!);
+    delete @$h{'in', 'out', 'err', 'exec'};
+    next;
+  }
   if ($pid == 0) {
     $SIG{CHLD} = 'DEFAULT';
     $SIG{PIPE} = 'DEFAULT';

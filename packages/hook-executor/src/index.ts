@@ -27,8 +27,10 @@ export { createExecutorJsonSchema } from './executor-json-schema.js';
 // The engine
 export { executeEvent, applyPolicies, perfOutcomeOf, DEFAULT_MAX_OUTPUT_BYTES } from './execute-event.js';
 export type { ExecuteEventOptions, ExecuteEventResult, HookRun } from './execute-event.js';
-export { runCommandHook } from './run-command-hook.js';
-export type { CommandHookOutcome, CommandHookSpec, RunCommandHookOptions } from './run-command-hook.js';
+export { commandHookArgv, runCommandHook } from './run-command-hook.js';
+export type { CommandHookArgv, CommandHookOutcome, CommandHookSpec, RunCommandHookOptions } from './run-command-hook.js';
+export { HOOK_LAUNCHER_ENV_VAR, HookLauncher, LaunchedHook, MIN_LAUNCHED_HOOKS, isLaunchable, startHookLauncher } from './hook-launcher.js';
+export type { LaunchOptions, LaunchRequest, LaunchedOutput, StartHookLauncherOptions } from './hook-launcher.js';
 export { parseSimpleCommand } from './simple-command.js';
 export { createWarmShellPool, warmShellLine, shellQuote } from './warm-shell-pool.js';
 export type { WarmShell, WarmShellPool, WarmShellPoolOptions } from './warm-shell-pool.js';

@@ -38,7 +38,7 @@ export interface RunCommandHookOptions {
   readonly now?: () => number;
   /** Takes a shell started in advance (the server's pool), so that starting the hook forks nothing here. */
   readonly warmShell?: (() => WarmShell | undefined) | undefined;
-  /** The process `launchHooks` started for {@link commandHookArgv} of this spec, instead of a spawn here. */
+  /** The process a `HookLauncher` started for {@link commandHookArgv} of this spec, instead of a spawn here. */
   readonly launched?: LaunchedHook | undefined;
 }
 
