@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HOOK_LAUNCHER_ENV_VAR, isLaunchable, startHookLauncher } from './hook-launcher.js';
+import { HOOK_LAUNCHER_ENV_VAR, isLaunchable, LAUNCHER_GONE, LAUNCHER_UNAVAILABLE, startHookLauncher } from './hook-launcher.js';
 import type { LaunchedHook } from './hook-launcher.js';
 import { isRunning, waitFor } from './test-support/fixture-project.js';
 
@@ -139,8 +139,21 @@ describe.runIf(hasLauncher)('startHookLauncher', () => {
     // The launcher leads its own process group, like the hooks; find it as their parent.
     const launcherPid = Number(readFileSync(`/proc/${pids[0]}/stat`, 'utf8').split(' ')[3]);
     process.kill(launcherPid, 'SIGKILL');
-    for (const result of await Promise.all(hooks.map(collect))) expect(result.error?.message).toMatch(/the hook launcher ended early \(SIGKILL\)/);
+    for (const result of await Promise.all(hooks.map(collect))) {
+      expect(result.error).toMatchObject({ code: LAUNCHER_GONE, message: expect.stringMatching(/the hook launcher ended early \(SIGKILL\)/) });
+    }
     for (const pid of pids) expect(await waitFor(() => !isRunning(pid))).toBe(true);
+  });
+
+  it('fails its hooks as never started when the launcher cannot run (a broken Perl)', async () => {
+    const broken = startHookLauncher({ env: { PATH }, perl: '/bin/false' });
+    const hooks = (broken as NonNullable<typeof broken>).launch(
+      Array.from({ length: 2 }, () => ({ argv: ['true'], cwd: dir })),
+      { env: { PATH }, stdin: '{}' },
+    );
+    for (const result of await Promise.all(hooks.map(collect))) {
+      expect(result.error).toMatchObject({ code: LAUNCHER_UNAVAILABLE, message: 'the hook launcher ended early (exit 1)' });
+    }
   });
 
   it('refuses a request with a NUL byte, which would shift every field after it', () => {

@@ -39,6 +39,13 @@ export const MIN_LAUNCHED_HOOKS = 12;
 export const MAX_LAUNCHED_HOOKS = 200;
 /** Set to `0` to start every hook with Node's own spawn. */
 export const HOOK_LAUNCHER_ENV_VAR = 'WHITEBOX_HOOK_LAUNCHER';
+/**
+ * The error code of a launched hook whose launcher failed or died before forking it: the hook never
+ * ran, so the caller can start it another way (`runCommandHook` spawns it).
+ */
+export const LAUNCHER_UNAVAILABLE = 'ELAUNCHER_UNAVAILABLE';
+/** The error code of a launched hook whose launcher died after forking it; the hook was killed. */
+export const LAUNCHER_GONE = 'ELAUNCHER_GONE';
 const DEFAULT_PERL = '/usr/bin/perl';
 
 /**
@@ -269,13 +276,17 @@ export class LaunchedHook extends EventEmitter {
     if (this.#pendingSignal !== undefined) this.kill(this.#pendingSignal);
   }
 
-  /** @internal Could not start: as Node's spawn reports it. */
+  /**
+   * @internal Could not start: as Node's spawn reports it. Without an errno the launcher itself is
+   * gone: {@link LAUNCHER_GONE} once it had forked this hook, {@link LAUNCHER_UNAVAILABLE} before.
+   */
   failed(errno: number, message?: string): void {
     if (this.#failed || this.#exit !== undefined) return;
+    const forked = this.pid !== undefined;
     this.#failed = true;
     this.pid = undefined;
     this.#onRunning();
-    const code = errno > 0 ? process.getBuiltinModule('node:util').getSystemErrorName(-errno) : 'ELAUNCHER';
+    const code = errno > 0 ? process.getBuiltinModule('node:util').getSystemErrorName(-errno) : forked ? LAUNCHER_GONE : LAUNCHER_UNAVAILABLE;
     const error: NodeJS.ErrnoException = new Error(message ?? `spawn ${this.file} ${code}`);
     error.code = code;
     error.errno = -errno;

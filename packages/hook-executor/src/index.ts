@@ -29,7 +29,16 @@ export { executeEvent, applyPolicies, perfOutcomeOf, DEFAULT_MAX_OUTPUT_BYTES } 
 export type { ExecuteEventOptions, ExecuteEventResult, HookRun } from './execute-event.js';
 export { commandHookArgv, runCommandHook } from './run-command-hook.js';
 export type { CommandHookArgv, CommandHookOutcome, CommandHookSpec, RunCommandHookOptions } from './run-command-hook.js';
-export { HOOK_LAUNCHER_ENV_VAR, HookLauncher, LaunchedHook, MIN_LAUNCHED_HOOKS, isLaunchable, startHookLauncher } from './hook-launcher.js';
+export {
+  HOOK_LAUNCHER_ENV_VAR,
+  HookLauncher,
+  LAUNCHER_GONE,
+  LAUNCHER_UNAVAILABLE,
+  LaunchedHook,
+  MIN_LAUNCHED_HOOKS,
+  isLaunchable,
+  startHookLauncher,
+} from './hook-launcher.js';
 export type { LaunchOptions, LaunchRequest, LaunchedOutput, StartHookLauncherOptions } from './hook-launcher.js';
 export { parseSimpleCommand } from './simple-command.js';
 export { createWarmShellPool, warmShellLine, shellQuote } from './warm-shell-pool.js';

@@ -135,6 +135,17 @@ describe.each(starters)('runCommandHook, %s', (_how, runCommandHook) => {
   });
 });
 
+describe.runIf(hasLauncher)('runCommandHook with a launcher that cannot run', () => {
+  it('spawns the hook itself: it never started, so it runs once, as usual', async () => {
+    const broken = startHookLauncher({ env: { PATH: process.env['PATH'] ?? '' }, perl: '/bin/false' });
+    const spec = { command: 'read -r line; printf "ran with %s" "$line"' };
+    const opts = options();
+    const [launched] = (broken as NonNullable<typeof broken>).launch([{ argv: commandHookArgv(spec).argv, cwd: dir }], { env: opts.env, stdin: opts.stdin });
+    const outcome = await runCommandHook(spec, { ...opts, launched });
+    expect(outcome).toMatchObject({ exitCode: 0, failedToStart: false, stdout: 'ran with {"hook_event_name":"Stop"}' });
+  });
+});
+
 describe.each(starters)('runCommandHook, %s: simple commands start without a shell', (_how, runCommandHook) => {
   // Prints the name of the process that started it: `sh` when run through the shell.
   const parentName = () => writeFile(path.join(dir, 'parent-name'), '#!/bin/sh\ncat /proc/$PPID/comm\n', { mode: 0o755 });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { BoundedOutput } from './bounded-output.js';
 import { parseSimpleCommand } from './simple-command.js';
+import { LAUNCHER_UNAVAILABLE } from './hook-launcher.js';
 import type { LaunchedHook } from './hook-launcher.js';
 import { warmShellLine } from './warm-shell-pool.js';
 import type { WarmShell } from './warm-shell-pool.js';
@@ -94,7 +95,9 @@ export async function runCommandHook(spec: CommandHookSpec, options: RunCommandH
     if (line !== undefined) return (await spawnHook('sh', [], { viaShell: true, warm: { shell, line } }, options)).result;
     shell.child.stdin?.end();
   }
-  const outcome = await spawnHook(argv[0] as string, argv.slice(1), { viaShell, launched: options.launched }, options);
+  let outcome = await spawnHook(argv[0] as string, argv.slice(1), { viaShell, launched: options.launched }, options);
+  // The launcher failed before this hook ran (a broken Perl, say): start it here instead.
+  if (outcome.spawnErrorCode === LAUNCHER_UNAVAILABLE) outcome = await spawnHook(argv[0] as string, argv.slice(1), { viaShell }, options);
   // Not found or not executable: let the shell say so in its own words, with its 127 or 126.
   if (!simple || !outcome.spawnErrorCode?.match(/^(?:ENOENT|EACCES|ENOEXEC)$/)) return outcome.result;
   return (await spawnHook(spec.shell ?? 'sh', ['-c', spec.command], { viaShell: true }, options)).result;
