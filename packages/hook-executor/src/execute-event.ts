@@ -9,7 +9,7 @@ import { DEFAULT_MAX_OUTPUT_BYTES, defaultHookTimeoutSeconds, RECEIVES_OUTPUTS_K
 export { DEFAULT_MAX_OUTPUT_BYTES };
 import type { DependencyOutput, ExecutorConfig, ExecutorEvent, ExecutorHook } from './executor-config.js';
 import { hookEnvironment } from './hook-environment.js';
-import { runCommandHook } from './run-command-hook.js';
+import { outcomeWithoutProcess, runCommandHook } from './run-command-hook.js';
 import type { CommandHookOutcome } from './run-command-hook.js';
 import { createModuleHookLoader, runModuleHook } from './run-module-hook.js';
 import type { ModuleHookLoader } from './run-module-hook.js';
@@ -265,19 +265,7 @@ export function perfOutcomeOf(event: string, result: HookResult): PerfOutcome {
 }
 
 function notStarted(stopped: 'timeout' | 'cancelled'): CommandHookOutcome {
-  return {
-    exitCode: null,
-    exitSignal: null,
-    stdout: '',
-    stderr: '',
-    stdoutBytes: 0,
-    stderrBytes: 0,
-    durationMs: 0,
-    startedAtEpochMs: Date.now(),
-    failedToStart: false,
-    stopped,
-    error: stopped === 'timeout' ? 'not started before the event deadline' : 'cancelled before it started',
-  };
+  return outcomeWithoutProcess({ stopped, error: stopped === 'timeout' ? 'not started before the event deadline' : 'cancelled before it started' });
 }
 
 /** The input plus the dependencies' results under {@link RECEIVES_OUTPUTS_KEY}. */

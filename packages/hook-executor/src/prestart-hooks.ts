@@ -54,8 +54,11 @@ export function prestartCandidates(block: ExecutorEvent): ExecutorHook[] {
 
 /** Whether {@link prestartHooks} would start `block`'s hooks through a launcher. */
 export function wantsHookLauncher(block: ExecutorEvent): boolean {
-  const count = prestartCandidates(block).length;
-  return count >= MIN_LAUNCHED_HOOKS && count <= MAX_LAUNCHED_HOOKS;
+  return launcherPays(prestartCandidates(block).length);
+}
+
+function launcherPays(hookCount: number): boolean {
+  return hookCount >= MIN_LAUNCHED_HOOKS && hookCount <= MAX_LAUNCHED_HOOKS;
 }
 
 /**
@@ -80,7 +83,7 @@ export function prestartHooks(options: PrestartHooksOptions): PrestartedHooks {
 
   let launched: LaunchedHook[] | undefined;
   const requests = hooks.map((hook) => ({ argv: commandHookArgv(specOf(hook)).argv, cwd: cwdOf(hook), env: hook.env }));
-  const launchable = wantsHookLauncher(options.block) && requests.every(isLaunchable);
+  const launchable = launcherPays(hooks.length) && requests.every(isLaunchable);
   const launcher = options.launcher ?? (launchable ? startHookLauncher({ env: options.env }) : undefined);
   if (launcher !== undefined && launchable) launched = launcher.launch(requests, { env: common, stdin: options.inputText });
   else launcher?.cancel();

@@ -103,6 +103,25 @@ export async function runCommandHook(spec: CommandHookSpec, options: RunCommandH
   return (await spawnHook(spec.shell ?? 'sh', ['-c', spec.command], { viaShell: true }, options)).result;
 }
 
+/**
+ * The outcome of a hook with no process behind it (never started, or not a process at all): no
+ * exit, no output, started now, then `fields` on top.
+ */
+export function outcomeWithoutProcess(fields: Partial<CommandHookOutcome> = {}): CommandHookOutcome {
+  return {
+    exitCode: null,
+    exitSignal: null,
+    stdout: '',
+    stderr: '',
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    durationMs: 0,
+    startedAtEpochMs: Date.now(),
+    failedToStart: false,
+    ...fields,
+  };
+}
+
 /** How {@link commandHookArgv} starts a hook. */
 export interface CommandHookArgv {
   /** What to execute; `argv[0]` is looked up on `PATH`. */
@@ -216,20 +235,7 @@ function spawnHook(
       });
     } catch (error) {
       // spawn throws synchronously only for invalid arguments (e.g. a NUL byte in the command).
-      resolve({
-        result: {
-          exitCode: null,
-          exitSignal: null,
-          stdout: '',
-          stderr: '',
-          stdoutBytes: 0,
-          stderrBytes: 0,
-          durationMs: now() - started,
-          startedAtEpochMs,
-          failedToStart: true,
-          error: (error as Error).message,
-        },
-      });
+      resolve({ result: outcomeWithoutProcess({ durationMs: now() - started, startedAtEpochMs, failedToStart: true, error: (error as Error).message }) });
       return;
     }
 

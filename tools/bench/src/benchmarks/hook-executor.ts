@@ -91,6 +91,8 @@ const sequentialLoop = () => run('sh', ['-c', `for i in $(seq ${HOOKS}); do ${SL
 const oneShot = () => run(process.execPath, [BIN, 'run', '--event', 'UserPromptSubmit', '--no-forward'], { stdin: createProject().prompt, cwd: createProject().dir });
 
 const runTargets = 'issue 3: one-shot run of 21 command hooks of 50 ms';
+/** The floor under any Node hook runner: Node's start-up, then the hooks through `xargs -P 21`. */
+const nodeThenXargs = { label: 'node -e 0 + xargs -P 21', run: () => run('sh', ['-c', `node -e 0 && seq ${HOOKS} | xargs -P ${HOOKS} -I{} ${SLEEP}`]) };
 
 /** One-shot `hook-executor run` against the hooks one after another. */
 export const hookExecutorRunVsSequential = defineBenchmark({
@@ -115,7 +117,7 @@ export const hookExecutorRunVsXargs = defineBenchmark({
   warmEach: true,
   setup: () => void createProject(),
   teardown: removeProject,
-  baseline: { label: 'node -e 0 + xargs -P 21', run: () => run('sh', ['-c', `node -e 0 && seq ${HOOKS} | xargs -P ${HOOKS} -I{} ${SLEEP}`]) },
+  baseline: nodeThenXargs,
   candidate: { label: 'hook-executor run', run: oneShot },
   targets: [{ metric: 'relative', max: 1.15, note: `${runTargets}: ≤ 1.15 × (node -e 0 + xargs -P 21)` }],
 });
@@ -144,7 +146,7 @@ export const hookExecutorRunFloor = defineBenchmark({
   warmEach: true,
   setup: () => void createProject(),
   teardown: removeProject,
-  baseline: { label: 'node -e 0 + xargs -P 21', run: () => run('sh', ['-c', `node -e 0 && seq ${HOOKS} | xargs -P ${HOOKS} -I{} ${SLEEP}`]) },
+  baseline: nodeThenXargs,
   candidate: { label: 'minimal Node spawner', run: () => run(process.execPath, ['-e', FLOOR_SCRIPT], { stdin: createProject().prompt }) },
 });
 

@@ -4,6 +4,7 @@ import { parseHookInput, perfLogPath, WhiteboxError } from '@whitebox/core';
 import type { CpuPool } from '@whitebox/parallel-core';
 import { executeEvent } from '../../execute-event.js';
 import { hookPerfRecords, recordHookTimings } from '../../hook-perf-records.js';
+import { outcomeWithoutProcess } from '../../run-command-hook.js';
 import type { CommandHookOutcome } from '../../run-command-hook.js';
 import type { RunIo } from './run-hook-event.js';
 import type { CachedConfig } from '../../config-cache.js';
@@ -119,33 +120,18 @@ export async function runLocally(options: RunLocallyOptions): Promise<number> {
  */
 async function warmUpAnswerPath(event: string, input: Record<string, unknown>, options: RunLocallyOptions): Promise<void> {
   try {
-    await answerOnce(event, input, options);
+    const result = await executeEvent({
+      config: { events: { [event]: { hooks: [{ id: 'warm-up', command: 'true' }] } } },
+      configDir: options.projectDir,
+      event,
+      input,
+      inputText: options.stdinText,
+      projectDir: options.projectDir,
+      env: {},
+      prestarted: new Map([['warm-up', Promise.resolve(outcomeWithoutProcess({ exitCode: 0 }))]]),
+    });
+    JSON.stringify(hookPerfRecords(result, { input, runner: 'executor-parallel' }));
   } catch {
     // Only ever a head start; the real event reports its own problems.
   }
-}
-
-async function answerOnce(event: string, input: Record<string, unknown>, options: RunLocallyOptions): Promise<void> {
-  const finished: CommandHookOutcome = {
-    exitCode: 0,
-    exitSignal: null,
-    stdout: '',
-    stderr: '',
-    stdoutBytes: 0,
-    stderrBytes: 0,
-    durationMs: 0,
-    startedAtEpochMs: Date.now(),
-    failedToStart: false,
-  };
-  const result = await executeEvent({
-    config: { events: { [event]: { hooks: [{ id: 'warm-up', command: 'true' }] } } },
-    configDir: options.projectDir,
-    event,
-    input,
-    inputText: options.stdinText,
-    projectDir: options.projectDir,
-    env: {},
-    prestarted: new Map([['warm-up', Promise.resolve(finished)]]),
-  });
-  JSON.stringify(hookPerfRecords(result, { input, runner: 'executor-parallel' }));
 }
